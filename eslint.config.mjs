@@ -1,0 +1,48 @@
+// Type-aware lint plus the module-boundary rule from design.md: each src/ folder may import
+// only the folders listed for it, so the layering cannot rot silently.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layers = {
+  core: [],
+  api: ['core'],
+  mkv: ['core'],
+  storage: ['core'],
+  auth: ['core'],
+  streams: ['core', 'api', 'storage'],
+  ingest: ['core', 'api', 'mkv', 'storage', 'streams'],
+  media: ['core', 'api', 'mkv', 'storage', 'streams'],
+  archive: ['core', 'api', 'mkv', 'storage', 'streams', 'media'],
+  actions: ['core', 'api', 'streams', 'ingest', 'media', 'archive', 'storage'],
+  http: ['core', 'api', 'auth', 'actions'],
+  cli: ['core', 'api', 'mkv'],
+};
+const all = Object.keys(layers);
+const boundaryRules = all.map((layer) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: all
+          .filter((other) => other !== layer && !layers[layer].includes(other))
+          .map((other) => ({
+            group: [`**/${other}/*`, `../${other}`, `../../${other}`],
+            message: `src/${layer} may not import src/${other} (see design.md layout)`,
+          })),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'src/api/generated/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  ...boundaryRules,
+);
