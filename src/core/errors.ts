@@ -18,15 +18,15 @@ export class KvsError extends Error {
 export const invalidArgument = (message: string): KvsError =>
   new KvsError('InvalidArgumentException', message, 400);
 
-export const resourceNotFound = (
-  message = 'The requested stream is not found or not active.',
-): KvsError => new KvsError('ResourceNotFoundException', message, 404);
+export const resourceNotFound = (message = 'The requested stream is not found or not active.'): KvsError =>
+  new KvsError('ResourceNotFoundException', message, 404);
 
 export const resourceInUse = (message: string): KvsError =>
   new KvsError('ResourceInUseException', message, 400);
 
-export const versionMismatch = (message = 'The stream version does not match the current version.'): KvsError =>
-  new KvsError('VersionMismatchException', message, 400);
+export const versionMismatch = (
+  message = 'The stream version does not match the current version.',
+): KvsError => new KvsError('VersionMismatchException', message, 400);
 
 export const clientLimitExceeded = (message: string): KvsError =>
   new KvsError('ClientLimitExceededException', message, 400);

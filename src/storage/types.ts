@@ -140,7 +140,11 @@ export interface FragmentStore {
    * Resolves when a fragment with a number greater than `afterFragmentNumber` (or any fragment,
    * if undefined) has been appended to the stream, or when `signal` aborts (then rejects).
    */
-  waitForAppend(streamId: string, afterFragmentNumber: string | undefined, signal: AbortSignal): Promise<void>;
+  waitForAppend(
+    streamId: string,
+    afterFragmentNumber: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void>;
 
   /** Deletes fragments whose server timestamp is older than `cutoffMs` (whole segments for files). */
   applyRetention(streamId: string, cutoffMs: number): Promise<void>;

@@ -1,0 +1,30 @@
+/** PutMedia fragment and session rules, defaulting to KVS's quotas (spec §5.5, §5.7, §10). */
+export interface IngestLimits {
+  maxFragmentBytes: number;
+  maxFragmentDurationMs: number;
+  maxTracks: number;
+  maxMetadataTagsPerFragment: number;
+  maxMetadataNameBytes: number;
+  maxMetadataValueBytes: number;
+  /** Interval of IDLE ACKs while no data arrives (spec §9.6: 3 s recommended). */
+  idleAckIntervalMs: number;
+  /** The session ends after this long without data (spec §5.7: 30 s). */
+  idleTimeoutMs: number;
+  /** ERROR 4003 after this long (spec §5.7: about 45 minutes). */
+  maxConnectionMs: number;
+  /** Fragments persisted concurrently per session before reading pauses (bounds memory). */
+  maxFragmentsInFlight: number;
+}
+
+export const KVS_INGEST_LIMITS: IngestLimits = {
+  maxFragmentBytes: 50 * 1000 * 1000,
+  maxFragmentDurationMs: 20_000,
+  maxTracks: 3,
+  maxMetadataTagsPerFragment: 10,
+  maxMetadataNameBytes: 128,
+  maxMetadataValueBytes: 256,
+  idleAckIntervalMs: 3_000,
+  idleTimeoutMs: 30_000,
+  maxConnectionMs: 45 * 60_000,
+  maxFragmentsInFlight: 4,
+};

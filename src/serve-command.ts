@@ -1,0 +1,78 @@
+/**
+ * `kvideo serve`: starts the server from flags and KVIDEO_* environment variables, logs JSON
+ * lines with pino, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createKvideoServer } from './server.js';
+
+export const SERVE_USAGE = `usage: kvideo serve [options]
+
+  --port N              port to listen on (env KVIDEO_PORT, default 4567)
+  --host ADDR           address to bind (env KVIDEO_HOST, default 127.0.0.1)
+  --data-dir DIR        embedded storage directory (env KVIDEO_DATA_DIR, default ./data)
+  --region R            region written into stream ARNs (env KVIDEO_REGION, default us-west-2)
+  --account-id N        account id written into stream ARNs (env KVIDEO_ACCOUNT_ID, default 000000000000)
+  --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
+  --unthrottled         no GetMedia data-rate cap (env KVIDEO_UNTHROTTLED=1)
+  --log-level LEVEL     trace|debug|info|warn|error|silent (env KVIDEO_LOG_LEVEL, default info)
+`;
+
+export async function serve(argv: string[]): Promise<void> {
+  const env = process.env;
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      region: { type: 'string' },
+      'account-id': { type: 'string' },
+      'public-endpoint': { type: 'string' },
+      unthrottled: { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_USAGE);
+    return;
+  }
+  const port = Number(values.port ?? env.KVIDEO_PORT ?? 4567);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
+  const host = values.host ?? env.KVIDEO_HOST ?? '127.0.0.1';
+  const dataDir = values['data-dir'] ?? env.KVIDEO_DATA_DIR ?? './data';
+  const logger = pino({ level: values['log-level'] ?? env.KVIDEO_LOG_LEVEL ?? 'info', base: undefined });
+  const unthrottled = values.unthrottled ?? env.KVIDEO_UNTHROTTLED === '1';
+
+  const kvideo = await createKvideoServer({
+    dataDir,
+    logger,
+    identity: {
+      ...((values.region ?? env.KVIDEO_REGION) ? { region: values.region ?? env.KVIDEO_REGION } : {}),
+      ...((values['account-id'] ?? env.KVIDEO_ACCOUNT_ID)
+        ? { accountId: values['account-id'] ?? env.KVIDEO_ACCOUNT_ID }
+        : {}),
+    },
+    limits: unthrottled ? { getMediaBytesPerSecond: 0 } : {},
+    publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
+  });
+  const origin = await kvideo.listen(port, host);
+  logger.info({ origin, dataDir }, 'kvideo listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    kvideo.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,113 @@
+/**
+ * Composition root: builds storage, domain services and the HTTP handler from options, and
+ * returns a plain node:http Server plus a close() that shuts everything down cleanly. No logic
+ * lives here (design.md §1); tests start it in-process on port 0 with a temp dir.
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KVS_LIMITS, type ActionServices, type ServerLimits } from './actions/index.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { DEFAULT_IDENTITY, type ServiceIdentity } from './core/config.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import { CallRateLimiter, ConnectionCounter } from './core/rate-limit.js';
+import { createRequestHandler } from './http/handler.js';
+import { putMediaRoute } from './http/put-media-route.js';
+import { PUT_MEDIA_PATH } from './http/router.js';
+import { IngestRegistry } from './ingest/ingest-registry.js';
+import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
+import { openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
+import { RetentionSweeper } from './streams/retention-sweeper.js';
+import { StreamService } from './streams/stream-service.js';
+
+export interface KvideoOptions {
+  /** Data directory of the embedded file store; omit with `memory: true`. */
+  dataDir?: string;
+  memory?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  identity?: Partial<ServiceIdentity>;
+  limits?: Partial<ServerLimits>;
+  ingestLimits?: Partial<IngestLimits>;
+  /** Origin GetDataEndpoint returns; defaults to the address the server listens on. */
+  publicEndpoint?: string;
+  /** Segment file size of the file store (tests use small values). */
+  segmentBytes?: number;
+}
+
+export interface KvideoServer {
+  server: Server;
+  storage: Storage;
+  /** Listens and resolves with the bound origin, e.g. http://127.0.0.1:4567. */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createKvideoServer(options: KvideoOptions): Promise<KvideoServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const identity = { ...DEFAULT_IDENTITY, ...options.identity };
+  const limits = { ...KVS_LIMITS, ...options.limits };
+  if (!options.memory && !options.dataDir) throw new Error('dataDir is required unless memory is set');
+  const storage = options.memory
+    ? await openMemoryStorage()
+    : await openFileStorage({ dataDir: options.dataDir!, segmentBytes: options.segmentBytes, logger });
+
+  const streams = new StreamService(storage.meta, clock, identity);
+  const ingest = new IngestRegistry(storage.fragments, clock, limits);
+  streams.onStreamRemoved((record) => {
+    ingest.streamRemoved(record.streamId);
+    storage.fragments.dropStream(record.streamId).catch((err: unknown) => {
+      logger.error({ err, stream: record.streamName }, 'dropping deleted stream data failed');
+    });
+  });
+  const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger);
+
+  let origin = options.publicEndpoint;
+  const services: ActionServices = {
+    streams,
+    fragments: storage.fragments,
+    clock,
+    logger,
+    limits,
+    ingest,
+    getMediaLimits: {
+      calls: new CallRateLimiter(limits.getMediaCallsPerSecond, clock),
+      connections: new ConnectionCounter(limits.getMediaConnectionsPerStream),
+    },
+    ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
+    dataEndpoint: () => origin ?? 'http://127.0.0.1',
+  };
+  const server = createHttpServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+    createRequestHandler({ services, rawRoutes: { [PUT_MEDIA_PATH]: putMediaRoute(services) } }),
+  );
+  // Producers such as ffmpeg half-close after the last body byte; node would then end the socket
+  // and drop the ACKs still due (RECEIVED/PERSISTED of the last fragment). Keep the write side open.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+
+  return {
+    server,
+    storage,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          const bound = `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${addr.port}`;
+          origin ??= bound;
+          resolve(bound);
+        });
+      });
+    },
+    async close() {
+      await sweeper.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await storage.close();
+    },
+  };
+}
