@@ -10,7 +10,7 @@
 #   ffmpeg-default-live.mkv ffmpeg's default live Matroska clustering (a Cluster about every second) with a
 #                           2 s GOP (-g 50), so every other cluster does NOT start at a key frame.
 #
-# Usage: scripts/make-fixtures.sh   (needs ffmpeg with libx264; ffprobe optional, used for the check)
+# Usage: scripts/make-fixtures.sh   (needs ffmpeg with libx264 and AAC; mkvinfo optional, used for the check)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

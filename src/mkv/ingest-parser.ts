@@ -18,9 +18,20 @@
  * Event order within a fragment: `clusterStart`, then `bytes` whose concatenation is exactly the
  * input from the Cluster's first ID byte to the fragment's end, then `clusterEnd`. `block` and
  * non-EoFR `tags` events are interleaved; a `block` may precede the `bytes` event holding it.
+ *
+ * Quirks:
+ * - An AWS_KINESISVIDEO_END_OF_FRAGMENT Tags element ends the fragment and is not part of its bytes
+ *   (spec §5.2 recommends stripping EoFR). Level-1 elements between an EoFR and the next Cluster belong
+ *   to no fragment: Tags there are reported as `tags` events only, anything else (Void, Cues) is dropped.
+ * - At end(): a fragment cut inside the Cluster (or inside a trailing element already handed out) gives
+ *   `truncated`; a pending header or a half-received Tags element after a complete Cluster was never
+ *   handed out, so the fragment is complete (`clusterEnd`). Elsewhere, ending mid-element gives
+ *   `truncated` too (nothing to discard then). An unknown-size Segment gets no `segmentEnd` at end().
  */
 import { ByteBuffer } from './byte-buffer.js';
-import { MkvFormatError, StreamingHeaderReader, readUint, vintWidth } from './ebml.js';
+import { ByteRouter, DROP, ELEM, PASS, PREFIX } from './byte-router.js';
+import { BLOCK_HEADER_MAX, BlockState } from './block-state.js';
+import { MkvFormatError, StreamingHeaderReader, readUint } from './ebml.js';
 import {
   DEFAULT_TIMECODE_SCALE_NS,
   checkEbmlHeader,
@@ -29,36 +40,12 @@ import {
   type TrackInfo,
 } from './header-elements.js';
 import { CLUSTER_CHILD_IDS, EbmlId, SEGMENT_CHILD_IDS } from './ids.js';
-import { KvsTag, isReservedTagName, parseTagsPayload, type SimpleTag } from './tags.js';
+import type { MkvEvent, MkvIngestParserOptions } from './mkv-events.js';
+import { KvsTag, isReservedTagName, parseTagsPayload } from './tags.js';
 
 export type { TrackInfo } from './header-elements.js';
 export type { SimpleTag } from './tags.js';
-
-export type MkvEvent =
-  | {
-      type: 'header';
-      /** The EBML header element exactly as sent (ID + size + payload). */
-      ebmlHeader: Uint8Array;
-      /** Every level-1 element between the Segment size field and the first Cluster, verbatim. */
-      segmentHeader: Uint8Array;
-      timecodeScaleNs: number;
-      tracks: TrackInfo[];
-    }
-  | { type: 'clusterStart'; timecode: number }
-  | { type: 'bytes'; data: Uint8Array }
-  | { type: 'block'; track: number; relativeTimecode: number; keyframe: boolean; durationTc?: number }
-  | { type: 'tags'; simpleTags: SimpleTag[]; reservedOnly: boolean }
-  | { type: 'clusterEnd' }
-  | { type: 'segmentEnd' }
-  /** The body ended inside an element: a fragment without clusterEnd must be discarded. */
-  | { type: 'truncated' };
-
-export interface MkvIngestParserOptions {
-  /** Largest buffered element (a Tags element, or any element before the first Cluster). Default 64 MiB. */
-  maxElementSize?: number;
-  /** Largest total of the EBML header, the Segment header elements, or a Cluster's bytes before its Timecode. Default 4 MiB. */
-  maxHeaderSize?: number;
-}
+export type { MkvEvent, MkvIngestParserOptions } from './mkv-events.js';
 
 interface Frame {
   id: number;
@@ -67,30 +54,22 @@ interface Frame {
   knownSize: boolean;
 }
 
-// Where consumed bytes go.
-// prettier-ignore
-const DROP = 0, PASS = 1, PREFIX = 2, ELEM = 3;
 // What a payload is read for.
 // prettier-ignore
 const K_SKIP = 0, K_BUFFERED = 1, K_TIMECODE = 2, K_SIMPLE_BLOCK = 3, K_BLOCK = 4, K_DURATION = 5;
 // Where we are inside a Segment.
 // prettier-ignore
 const P_HEADER = 0, P_FRAGMENT = 1, P_BETWEEN = 2;
-/** Bytes needed to decode a block header: track vint (≤ 8) + int16 timecode + flags. */
-const BLOCK_HEADER_MAX = 11;
 
 export class MkvIngestParser {
   readonly #maxElementSize: number;
   readonly #maxHeaderSize: number;
   readonly #hr = new StreamingHeaderReader();
   #dead = false;
-  #events: MkvEvent[] = [];
+  readonly #r: ByteRouter;
   #chunk: Uint8Array = new Uint8Array(0);
   /** Absolute stream offset of #chunk[0]. */
   #base = 0;
-  /** #chunk offset from which consumed bytes have not yet been routed to #sink. */
-  #mark = 0;
-  #sink = DROP;
   #stack: Frame[] = [];
   #expectSegment = false;
   #phase = P_HEADER;
@@ -104,25 +83,20 @@ export class MkvIngestParser {
   #smallLen = 0;
   #smallNeed = 0;
   #smallPending = false;
+  /** Offset of the current Block, for error messages. */
+  #blockPos = 0;
   // segment state
   #ebmlHeader: Uint8Array = new Uint8Array(0);
   #segHeader = new ByteBuffer(4096);
-  #elem = new ByteBuffer(4096);
-  #prefix = new ByteBuffer(64);
   #timecodeScaleNs = DEFAULT_TIMECODE_SCALE_NS;
   #tracks: TrackInfo[] = [];
   #clusterTimecode: number | undefined;
-  // block state (decoded header of the last block; BlockGroup accumulation)
-  #bTrack = 0;
-  #bRel = 0;
-  #bFlags = 0;
-  #bgHasBlock = false;
-  #bgHasRef = false;
-  #bgDuration: number | undefined;
+  readonly #blocks = new BlockState();
 
   constructor(options: MkvIngestParserOptions = {}) {
     this.#maxElementSize = options.maxElementSize ?? 64 * 1024 * 1024;
     this.#maxHeaderSize = options.maxHeaderSize ?? 4 * 1024 * 1024;
+    this.#r = new ByteRouter(this.#maxHeaderSize);
   }
 
   /** Parses the next body chunk. After a throw (always MkvFormatError for bad input) the parser is dead. */
@@ -136,13 +110,15 @@ export class MkvIngestParser {
     }
   }
 
-  /** End of body: closes what is open (spec §5.3: the end of the body completes the fragment). */
+  /**
+   * End of body: closes what is open (spec §5.3: the end of the body completes the fragment), or reports
+   * `truncated` (see the module comment). The parser is finished afterwards.
+   */
   end(): MkvEvent[] {
     if (this.#dead) throw new MkvFormatError('parser already failed or ended');
     this.#dead = true;
-    this.#events = [];
     this.#chunk = new Uint8Array(0);
-    this.#mark = 0;
+    this.#r.begin(this.#chunk);
     const midElement = this.#inPayload || this.#hr.held > 0;
     const top = this.#stack[this.#stack.length - 1];
     const truncated = (): MkvEvent[] => [{ type: 'truncated' }];
@@ -153,23 +129,22 @@ export class MkvIngestParser {
     } else if (this.#phase === P_FRAGMENT) {
       if (top.id === EbmlId.Cluster || top.id === EbmlId.BlockGroup) {
         // Only an unknown-size Cluster that ended at an element boundary is complete.
-        if (midElement || top.id === EbmlId.BlockGroup || top.knownSize || this.#sink !== PASS)
+        if (midElement || top.id === EbmlId.BlockGroup || top.knownSize || this.#r.sink !== PASS)
           return truncated();
-      } else if (this.#inPayload && this.#sink === PASS) {
+      } else if (this.#inPayload && this.#r.sink === PASS) {
         return truncated(); // part of a trailing element was already handed out
       }
       // A pending header or a partly buffered Tags element was never handed out: drop it.
-      this.#events.push({ type: 'clusterEnd' });
+      this.#r.events.push({ type: 'clusterEnd' });
     } else if (midElement) {
       return truncated();
     }
-    return this.#events;
+    return this.#r.events;
   }
 
   #run(chunk: Uint8Array): MkvEvent[] {
-    const events: MkvEvent[] = (this.#events = []);
+    const events = this.#r.begin(chunk);
     this.#chunk = chunk;
-    this.#mark = 0;
     const n = chunk.length;
     let off = 0;
     let pendingFrom = n;
@@ -187,7 +162,7 @@ export class MkvIngestParser {
       }
       this.#onHeader(heldBefore > 0 ? 0 : start, off);
     }
-    this.#flushTo(pendingFrom);
+    this.#r.flushTo(pendingFrom);
     this.#base += n;
     return events;
   }
@@ -240,7 +215,7 @@ export class MkvIngestParser {
     else if (parent.id === EbmlId.Cluster) this.#clusterChild(id, size!, pos);
     else this.#blockGroupChild(id, size!, pos);
     // Header bytes held over from earlier chunks go to the sink chosen for this element.
-    if (this.#hr.carried > 0) this.#route(this.#hr.carriedBytes(), false);
+    if (this.#hr.carried > 0) this.#r.route(this.#hr.carriedBytes(), false);
     if (!this.#inPayload) this.#closeFinished(off);
     else if (this.#smallPending && this.#smallNeed === 0) this.#onSmall(off);
     if (this.#inPayload && this.#remaining === 0) this.#finishElement(off);
@@ -261,9 +236,9 @@ export class MkvIngestParser {
       this.#segHeader.clear();
       this.#tracks = [];
       this.#timecodeScaleNs = DEFAULT_TIMECODE_SCALE_NS;
-      this.#setSink(DROP, hStart); // the Segment header itself is rewritten by GetMedia (spec §6.3 item 2)
+      this.#r.setSink(DROP, hStart); // the Segment header itself is rewritten by GetMedia (spec §6.3 item 2)
     } else if ((id === EbmlId.Void || id === EbmlId.CRC32) && this.#ebmlHeader.length > 0) {
-      this.#setSink(DROP, hStart); // global elements may appear anywhere (RFC 8794 §11.3), but not as leading garbage
+      this.#r.setSink(DROP, hStart); // global elements may appear anywhere (RFC 8794 §11.3), but not as leading garbage
       this.#beginPayload(K_SKIP, size!, 0);
     } else {
       const what = this.#expectSegment ? 'a Segment' : 'an EBML header';
@@ -275,7 +250,7 @@ export class MkvIngestParser {
     const at = pos - length;
     if (id === EbmlId.Cluster) {
       if (this.#phase === P_HEADER) this.#emitHeader(hStart);
-      else if (this.#phase === P_FRAGMENT) this.#emit({ type: 'clusterEnd' }, hStart);
+      else if (this.#phase === P_FRAGMENT) this.#r.emit({ type: 'clusterEnd' }, hStart);
       this.#phase = P_FRAGMENT;
       const parentEnd = this.#top()!.end;
       this.#stack.push({
@@ -284,8 +259,8 @@ export class MkvIngestParser {
         knownSize: size !== undefined,
       });
       this.#clusterTimecode = undefined;
-      this.#prefix.clear();
-      this.#setSink(PREFIX, hStart); // until the Timecode is known, see #onSmall
+      this.#r.prefix.clear();
+      this.#r.setSink(PREFIX, hStart); // until the Timecode is known, see #onSmall
       return;
     }
     if (id === EbmlId.EBML || id === EbmlId.Segment) {
@@ -301,7 +276,7 @@ export class MkvIngestParser {
       this.#beginBuffered(id, size!, length, hStart, Infinity); // to find an EoFR tag (spec §5.3)
     } else {
       // Cues, Void, SeekHead, … after a Cluster stay with that fragment (spec §5.2, §6.3 item 6).
-      this.#setSink(this.#phase === P_FRAGMENT ? PASS : DROP, hStart);
+      this.#r.setSink(this.#phase === P_FRAGMENT ? PASS : DROP, hStart);
       this.#beginPayload(K_SKIP, size!, 0);
     }
   }
@@ -311,7 +286,7 @@ export class MkvIngestParser {
       throw new MkvFormatError('level-1 element inside a known-size Cluster', pos);
     }
     if (id === EbmlId.Timecode) {
-      if (this.#clusterTimecode !== undefined || this.#sink !== PREFIX) {
+      if (this.#clusterTimecode !== undefined || this.#r.sink !== PREFIX) {
         throw new MkvFormatError('duplicate Cluster Timecode', pos);
       }
       if (size > 8) throw new MkvFormatError('Cluster Timecode longer than 8 bytes', pos);
@@ -323,8 +298,7 @@ export class MkvIngestParser {
         this.#beginPayload(K_SIMPLE_BLOCK, size, Math.min(size, BLOCK_HEADER_MAX));
       } else {
         this.#stack.push({ id, end: pos + size, knownSize: true });
-        this.#bgHasBlock = this.#bgHasRef = false;
-        this.#bgDuration = undefined;
+        this.#blocks.startGroup();
       }
     } else {
       this.#beginPayload(K_SKIP, size, 0); // Position, PrevSize, CRC-32, Void, unknown children
@@ -333,13 +307,13 @@ export class MkvIngestParser {
 
   #blockGroupChild(id: number, size: number, pos: number): void {
     if (id === EbmlId.Block) {
-      if (this.#bgHasBlock) throw new MkvFormatError('BlockGroup with two Blocks', pos);
+      this.#blockPos = pos;
       this.#beginPayload(K_BLOCK, size, Math.min(size, BLOCK_HEADER_MAX));
     } else if (id === EbmlId.BlockDuration) {
       if (size > 8) throw new MkvFormatError('BlockDuration longer than 8 bytes', pos);
       this.#beginPayload(K_DURATION, size, size);
     } else {
-      if (id === EbmlId.ReferenceBlock) this.#bgHasRef = true; // a referencing block is not a key frame
+      if (id === EbmlId.ReferenceBlock) this.#blocks.groupReference();
       this.#beginPayload(K_SKIP, size, 0);
     }
   }
@@ -348,8 +322,8 @@ export class MkvIngestParser {
     if (size + length > Math.min(limit, this.#maxElementSize)) {
       throw new MkvFormatError(`element 0x${id.toString(16)} of ${size} bytes exceeds the buffering limit`);
     }
-    this.#setSink(ELEM, hStart);
-    this.#elem.clear();
+    this.#r.setSink(ELEM, hStart);
+    this.#r.elem.clear();
     this.#elemId = id;
     this.#elemHeaderLength = length;
     this.#beginPayload(K_BUFFERED, size, 0);
@@ -371,34 +345,17 @@ export class MkvIngestParser {
     if (kind === K_TIMECODE) {
       this.#clusterTimecode = readUint(this.#small, 0, this.#smallLen);
       // The fragment starts with the Cluster's own ID: hand out what was held back (spec §6.3 item 5).
-      this.#flushTo(off);
-      this.#events.push({ type: 'clusterStart', timecode: this.#clusterTimecode });
-      this.#events.push({ type: 'bytes', data: this.#prefix.copy() });
-      this.#sink = PASS;
+      this.#r.flushTo(off);
+      this.#r.events.push({ type: 'clusterStart', timecode: this.#clusterTimecode });
+      this.#r.events.push({ type: 'bytes', data: this.#r.prefix.copy() });
+      this.#r.sink = PASS;
     } else if (kind === K_DURATION) {
-      this.#bgDuration = readUint(this.#small, 0, this.#smallLen);
+      this.#blocks.groupDuration(readUint(this.#small, 0, this.#smallLen));
+    } else if (kind === K_SIMPLE_BLOCK) {
+      this.#r.events.push(this.#blocks.simpleBlock(this.#small, this.#smallLen));
     } else {
-      this.#decodeBlockHeader();
-      if (kind === K_SIMPLE_BLOCK) {
-        const keyframe = (this.#bFlags & 0x80) !== 0;
-        this.#events.push({ type: 'block', track: this.#bTrack, relativeTimecode: this.#bRel, keyframe });
-      } else {
-        this.#bgHasBlock = true;
-      }
+      this.#blocks.groupBlock(this.#small, this.#smallLen, this.#blockPos);
     }
-  }
-
-  /** Block header (RFC 9559 §10): track number vint, signed int16 relative timecode, flags. */
-  #decodeBlockHeader(): void {
-    const s = this.#small;
-    const w = this.#smallLen > 0 ? vintWidth(s[0]!) : 0;
-    if (w === 0 || this.#smallLen < w + 3)
-      throw new MkvFormatError('block too short or invalid track number');
-    let track = s[0]! & (0xff >> w);
-    for (let i = 1; i < w; i++) track = track * 256 + s[i]!;
-    this.#bTrack = track;
-    this.#bRel = (((s[w]! << 8) | s[w + 1]!) << 16) >> 16;
-    this.#bFlags = s[w + 2]!;
   }
 
   #finishElement(off: number): void {
@@ -408,18 +365,18 @@ export class MkvIngestParser {
   }
 
   #onBuffered(off: number): void {
-    this.#flushTo(off);
-    const bytes = this.#elem.copy();
+    this.#r.flushTo(off);
+    const bytes = this.#r.elem.copy();
     const start = this.#elemHeaderLength;
     const id = this.#elemId;
     if (id === EbmlId.EBML) {
       checkEbmlHeader(bytes, start, bytes.length);
       this.#ebmlHeader = bytes;
       this.#expectSegment = true;
-      this.#sink = DROP;
+      this.#r.sink = DROP;
       return;
     }
-    this.#sink = this.#phase === P_FRAGMENT ? PASS : DROP;
+    this.#r.sink = this.#phase === P_FRAGMENT ? PASS : DROP;
     if (id === EbmlId.Info) this.#timecodeScaleNs = parseInfoPayload(bytes, start, bytes.length);
     else if (id === EbmlId.Tracks) this.#tracks = parseTracksPayload(bytes, start, bytes.length);
     if (id !== EbmlId.Tags) {
@@ -434,14 +391,14 @@ export class MkvIngestParser {
     } else if (this.#phase === P_FRAGMENT) {
       if (simpleTags.some((t) => t.name === KvsTag.EndOfFragment)) {
         // spec §5.3: EoFR completes the fragment; its bytes are not stored with it (§5.2 recommendation).
-        this.#events.push({ type: 'clusterEnd' });
+        this.#r.events.push({ type: 'clusterEnd' });
         this.#phase = P_BETWEEN;
-        this.#sink = DROP;
+        this.#r.sink = DROP;
       } else {
-        this.#events.push({ type: 'bytes', data: bytes });
+        this.#r.events.push({ type: 'bytes', data: bytes });
       }
     }
-    this.#events.push(tagsEvent);
+    this.#r.events.push(tagsEvent);
   }
 
   /** Pops every container whose (known or inherited) end has been reached at #chunk offset `off`. */
@@ -450,15 +407,7 @@ export class MkvIngestParser {
     for (let top = this.#top(); top?.end !== undefined && pos >= top.end; top = this.#top()) {
       this.#stack.pop();
       if (top.id === EbmlId.BlockGroup) {
-        if (!this.#bgHasBlock) throw new MkvFormatError('BlockGroup without a Block', pos);
-        const durationTc = this.#bgDuration;
-        this.#events.push({
-          type: 'block',
-          track: this.#bTrack,
-          relativeTimecode: this.#bRel,
-          keyframe: !this.#bgHasRef,
-          ...(durationTc === undefined ? {} : { durationTc }),
-        });
+        this.#r.events.push(this.#blocks.endGroup(pos));
       } else if (top.id === EbmlId.Cluster) {
         this.#onClusterClosed(pos);
       } else {
@@ -474,15 +423,15 @@ export class MkvIngestParser {
 
   #endSegment(at: number): void {
     if (this.#phase === P_HEADER) this.#emitHeader(at);
-    else if (this.#phase === P_FRAGMENT) this.#emit({ type: 'clusterEnd' }, at);
-    this.#emit({ type: 'segmentEnd' }, at);
+    else if (this.#phase === P_FRAGMENT) this.#r.emit({ type: 'clusterEnd' }, at);
+    this.#r.emit({ type: 'segmentEnd' }, at);
     this.#phase = P_HEADER;
     this.#expectSegment = false;
-    this.#sink = DROP;
+    this.#r.sink = DROP;
   }
 
   #emitHeader(at = 0): void {
-    this.#emit(
+    this.#r.emit(
       {
         type: 'header',
         ebmlHeader: this.#ebmlHeader,
@@ -496,39 +445,5 @@ export class MkvIngestParser {
 
   #top(): Frame | undefined {
     return this.#stack[this.#stack.length - 1];
-  }
-
-  #emit(event: MkvEvent, at: number): void {
-    this.#flushTo(at);
-    this.#events.push(event);
-  }
-
-  #setSink(sink: number, at: number): void {
-    if (sink === this.#sink) return;
-    this.#flushTo(at);
-    this.#sink = sink;
-  }
-
-  /** Routes #chunk[#mark..upto) to the current sink. */
-  #flushTo(upto: number): void {
-    if (upto > this.#mark) this.#route(this.#chunk.subarray(this.#mark, upto), true);
-    if (upto > this.#mark) this.#mark = upto;
-  }
-
-  #route(bytes: Uint8Array, zeroCopy: boolean): void {
-    switch (this.#sink) {
-      case PASS:
-        this.#events.push({ type: 'bytes', data: zeroCopy ? bytes : bytes.slice() });
-        break;
-      case PREFIX:
-        if (this.#prefix.length + bytes.length > this.#maxHeaderSize) {
-          throw new MkvFormatError('too many bytes before the Cluster Timecode');
-        }
-        this.#prefix.append(bytes);
-        break;
-      case ELEM:
-        this.#elem.append(bytes);
-        break;
-    }
   }
 }
