@@ -129,6 +129,36 @@ describe('PutMedia', () => {
     assert.deepEqual(errorOf(res), { EventType: 'ERROR', ErrorId: 4006, ErrorCode: 'INVALID_MKV_DATA' });
   });
 
+  test('an AWS_KINESISVIDEO_END_OF_FRAGMENT tag completes the fragment without waiting for the next cluster', async () => {
+    const stream = await newStream();
+    const seen: { ack: Ack }[] = [];
+    await putMediaRaw({
+      endpoint: srv.endpoint,
+      headers: { 'x-amzn-stream-name': stream },
+      pieces: [
+        concatBytes([
+          ebmlHeader(),
+          segmentHead(1),
+          cluster({ timecode: 0, blocks: [{ rel: 0, key: true }, { rel: 40 }], unknownSize: true }),
+          tags([{ name: 'AWS_KINESISVIDEO_END_OF_FRAGMENT', value: '' }]),
+        ]),
+      ],
+      holdOpenMs: 300,
+      onAck: (ack) => seen.push({ ack }),
+    });
+    const persisted = seen.find((s) => s.ack.EventType === 'PERSISTED');
+    assert.ok(persisted, JSON.stringify(seen));
+    // Without the marker the fragment would complete only at the idle timeout, after IDLE ACKs.
+    const firstIdle = seen.findIndex((s) => s.ack.EventType === 'IDLE');
+    assert.ok(firstIdle === -1 || seen.indexOf(persisted) < firstIdle, JSON.stringify(seen));
+    const record = srv.kvideo.storage.meta.getByName(stream)!;
+    const meta = srv.kvideo.storage.fragments.getFragment(record.streamId, persisted.ack.FragmentNumber!)!;
+    const parts: Buffer[] = [];
+    for await (const p of srv.kvideo.storage.fragments.openPayload(record.streamId, meta)) parts.push(p as Buffer);
+    // The end-of-fragment marker is not stored with the fragment (spec §9.12).
+    assert.equal(Buffer.concat(parts).indexOf('AWS_KINESISVIDEO_END_OF_FRAGMENT'), -1);
+  });
+
   test('garbage input: ERROR 4006 in the observed form, then the response ends', async () => {
     const res = await put(await newStream(), [Buffer.from('this is not matroska at all')]);
     assert.equal(res.status, 200);
