@@ -17,7 +17,10 @@ const slices = Array.from({ length: 4 }, (_, k) => Buffer.alloc(FRAGMENT_BYTES /
 async function measure(label: string, storage: Storage, durable: boolean, inFlight: number): Promise<void> {
   const store = storage.fragments;
   const streamId = `bench-${label.replace(/\W+/g, '-')}`;
-  const headerId = await store.putHeader(streamId, { ebmlHeader: Buffer.from('e'), segmentHeader: Buffer.from('s') });
+  const headerId = await store.putHeader(streamId, {
+    ebmlHeader: Buffer.from('e'),
+    segmentHeader: Buffer.from('s'),
+  });
   const syncsBefore = (store as { stats?: { syncs: number } }).stats?.syncs ?? 0;
   const started = process.hrtime.bigint();
   const pending = new Set<Promise<unknown>>();

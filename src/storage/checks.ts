@@ -12,8 +12,12 @@ const STREAM_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 const STORED_NUMBER_RE = new RegExp(`^[0-9]{${FRAGMENT_NUMBER_DIGITS}}$`);
 const DIGITS_RE = /^[0-9]+$/;
 
+export function isStreamId(streamId: string): boolean {
+  return typeof streamId === 'string' && STREAM_ID_RE.test(streamId);
+}
+
 export function assertStreamId(streamId: string): void {
-  if (typeof streamId !== 'string' || !STREAM_ID_RE.test(streamId)) {
+  if (!isStreamId(streamId)) {
     throw new TypeError(`Invalid stream id ${JSON.stringify(streamId)}: expected ${STREAM_ID_RE.source}`);
   }
 }

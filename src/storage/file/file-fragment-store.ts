@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { AppendWaiters } from '../append-waiters.js';
@@ -20,6 +20,7 @@ import {
   assertHeader,
   assertStreamId,
   headerDigest,
+  isStreamId,
   outOfOrder,
   payloadSize,
   toFragmentMeta as toStoredMeta,
@@ -31,7 +32,9 @@ import type { IndexedFragment, MetaEnv } from './lmdb-env.js';
 import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
 import { recoverStream } from './recovery.js';
 import { fsyncDirectory, segmentPath } from './segment-files.js';
-import { StreamLog, type WriteResult } from './stream-log.js';
+import { planRetention } from './retention.js';
+import { StreamLog } from './stream-log.js';
+import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-state.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const READ_HIGH_WATER_MARK = 64 * 1024;
@@ -43,21 +46,6 @@ export interface FileFragmentStoreOptions {
   env: MetaEnv;
   segmentBytes?: number;
   logger?: Logger;
-}
-
-interface FileStream {
-  log: StreamLog;
-  /** Largest number accepted so far, in-flight appends included (ordering is checked at call time). */
-  last: string | undefined;
-  /** Largest number whose index entry is committed (stored in the cursor). */
-  committedLast: string | undefined;
-  headers: Map<number, StreamHeader>;
-  headerIdByDigest: Map<string, number>;
-  /** putHeader commits still in flight, so a deduplicated caller also waits for durability. */
-  headerCommits: Map<number, Promise<void>>;
-  nextHeaderId: number;
-  /** Tail of the per-stream commit chain: index commits happen in call order. */
-  commitTail: Promise<void>;
 }
 
 export class FileFragmentStore implements FragmentStore {
@@ -83,13 +71,15 @@ export class FileFragmentStore implements FragmentStore {
 
   async open(): Promise<void> {
     if (this.#state !== 'new') throw new Error('FileFragmentStore can only be opened once');
-    await mkdir(this.#streamsDir, { recursive: true });
+    if ((await mkdir(this.#streamsDir, { recursive: true })) !== undefined) {
+      await fsyncDirectory(dirname(this.#streamsDir)); // the new streams/ entry must survive a crash
+    }
     const onDisk = new Set<string>();
     for (const entry of await readdir(this.#streamsDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       if (entry.name.includes(DROPPED_MARK)) {
         await rm(join(this.#streamsDir, entry.name), { recursive: true, force: true });
-      } else if (/^[A-Za-z0-9_-]{1,128}$/.test(entry.name)) {
+      } else if (isStreamId(entry.name)) {
         onDisk.add(entry.name);
       }
     }
@@ -104,7 +94,7 @@ export class FileFragmentStore implements FragmentStore {
         this.#index,
         this.#logger,
       );
-      const stream = this.#newStream(
+      const stream = this.#addStream(
         streamId,
         new StreamLog(this.#logOptions(streamId, segments, cursor.pos)),
       );
@@ -126,7 +116,7 @@ export class FileFragmentStore implements FragmentStore {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    await Promise.all([...this.#streams.values()].map((s) => this.#quiesce(s, () => s.log.closeLocked())));
+    await Promise.all([...this.#streams.values()].map((s) => quiesce(s, () => s.log.closeLocked())));
   }
 
   lastFragmentNumber(streamId: string): string | undefined {
@@ -152,7 +142,7 @@ export class FileFragmentStore implements FragmentStore {
     stream.headerIdByDigest.set(digest, id);
     const record = encodeHeaderRecord(id, copy);
     const written = stream.log.write(() => [record], true);
-    const committed = this.#commit(stream, written, (w) =>
+    const committed = chainCommit(stream, written, (w) =>
       this.#index.commit(
         streamId,
         { headers: new Map([[id, { ebml: copy.ebmlHeader, segment: copy.segmentHeader }]]) },
@@ -202,7 +192,7 @@ export class FileFragmentStore implements FragmentStore {
         (present) => (present.has(headerId) ? [record] : [encodeHeaderRecord(headerId, header), record]),
         durable,
       );
-      return this.#commit(stream, written, async (w) => {
+      return chainCommit(stream, written, async (w) => {
         const entry: IndexedFragment = {
           ...meta,
           seg: w.base,
@@ -297,23 +287,10 @@ export class FileFragmentStore implements FragmentStore {
     assertStreamId(streamId);
     const stream = this.#streams.get(streamId);
     if (!stream || this.#state !== 'open') return;
-    await this.#quiesce(stream, async () => {
+    await quiesce(stream, async () => {
       const first = this.#index.earliest(streamId);
       if (!first || first.serverTimestampMs >= cutoffMs) return;
-      // Retention is a prefix: whole segments before the first fragment that is still wanted.
-      let keepFrom: number | undefined;
-      const expired: IndexedFragment[] = [];
-      for (const entry of this.#index.entries(streamId)) {
-        if (entry.serverTimestampMs >= cutoffMs) {
-          keepFrom = entry.seg;
-          break;
-        }
-        expired.push(entry);
-      }
-      const doomed = keepFrom === undefined ? expired : expired.filter((e) => e.seg < keepFrom);
-      const bases = new Set(
-        stream.log.segments.filter((s) => keepFrom === undefined || s.base < keepFrom).map((s) => s.base),
-      );
+      const { bases, doomed } = planRetention(this.#index.entries(streamId), stream.log.segments, cutoffMs);
       // Files first: if we crash in between, recovery drops entries whose segment is gone.
       await stream.log.deleteSegmentsLocked(bases);
       await this.#index.remove(streamId, doomed);
@@ -326,7 +303,7 @@ export class FileFragmentStore implements FragmentStore {
     this.#dropping.add(streamId);
     try {
       const stream = this.#streams.get(streamId);
-      if (stream) await this.#quiesce(stream, () => stream.log.closeLocked());
+      if (stream) await quiesce(stream, () => stream.log.closeLocked());
       this.#streams.delete(streamId);
       // Rename first so a crash midway cannot resurrect the stream from its segments on reopen.
       const grave = join(this.#streamsDir, `${streamId}${DROPPED_MARK}${randomBytes(4).toString('hex')}`);
@@ -343,6 +320,12 @@ export class FileFragmentStore implements FragmentStore {
     } finally {
       this.#dropping.delete(streamId);
     }
+  }
+
+  #addStream(streamId: string, log: StreamLog): FileStream {
+    const stream = newFileStream(log);
+    this.#streams.set(streamId, stream);
+    return stream;
   }
 
   #dir(streamId: string): string {
@@ -364,21 +347,6 @@ export class FileFragmentStore implements FragmentStore {
     };
   }
 
-  #newStream(streamId: string, log: StreamLog): FileStream {
-    const stream: FileStream = {
-      log,
-      last: undefined,
-      committedLast: undefined,
-      headers: new Map(),
-      headerIdByDigest: new Map(),
-      headerCommits: new Map(),
-      nextHeaderId: 1,
-      commitTail: Promise.resolve(),
-    };
-    this.#streams.set(streamId, stream);
-    return stream;
-  }
-
   /** The stream's state for a mutating call, created on first use. */
   #writable(streamId: string): FileStream {
     assertStreamId(streamId);
@@ -386,40 +354,7 @@ export class FileFragmentStore implements FragmentStore {
     if (this.#dropping.has(streamId)) throw new Error(`Stream ${streamId} is being dropped`);
     return (
       this.#streams.get(streamId) ??
-      this.#newStream(streamId, new StreamLog(this.#logOptions(streamId, [], 0)))
+      this.#addStream(streamId, new StreamLog(this.#logOptions(streamId, [], 0)))
     );
-  }
-
-  /**
-   * Chains an index commit after the write's sync and after every earlier commit of the stream,
-   * so the cursor only ever moves forward over data that is fully indexed.
-   */
-  #commit<T>(
-    stream: FileStream,
-    written: Promise<WriteResult>,
-    commit: (w: WriteResult) => Promise<T>,
-  ): Promise<T> {
-    const previous = stream.commitTail;
-    const done = (async () => {
-      let result: WriteResult;
-      try {
-        result = await written;
-        await result.synced;
-      } finally {
-        // Even a failed append waits its turn, so the chain's tail never overtakes a commit.
-        await previous;
-      }
-      return commit(result);
-    })();
-    stream.commitTail = done.then(ignore, ignore);
-    return done;
-  }
-
-  /** Runs `task` with the write lock held and every earlier append committed. */
-  #quiesce<T>(stream: FileStream, task: () => Promise<T>): Promise<T> {
-    return stream.log.exclusive(async () => {
-      await stream.commitTail;
-      return task();
-    });
   }
 }

@@ -154,7 +154,8 @@ describe('PutMedia', () => {
     const record = srv.kvideo.storage.meta.getByName(stream)!;
     const meta = srv.kvideo.storage.fragments.getFragment(record.streamId, persisted.ack.FragmentNumber!)!;
     const parts: Buffer[] = [];
-    for await (const p of srv.kvideo.storage.fragments.openPayload(record.streamId, meta)) parts.push(p as Buffer);
+    for await (const p of srv.kvideo.storage.fragments.openPayload(record.streamId, meta))
+      parts.push(p as Buffer);
     // The end-of-fragment marker is not stored with the fragment (spec §9.12).
     assert.equal(Buffer.concat(parts).indexOf('AWS_KINESISVIDEO_END_OF_FRAGMENT'), -1);
   });

@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { openFileStorage, openMemoryStorage, type FragmentMeta, type Storage } from '../../../src/storage/index.js';
+import {
+  openFileStorage,
+  openMemoryStorage,
+  type FragmentMeta,
+  type Storage,
+} from '../../../src/storage/index.js';
 import { fn, header, input, payloadBytes, slicesOf } from '../../contract/fragment-fixtures.js';
 import { tempDir } from '../../contract/temp-dir.js';
 
@@ -39,7 +44,11 @@ after(async () => {
 });
 
 test('memory and file backends agree with the reference', async () => {
-  const fragment = fc.record({ pts: fc.integer({ min: 0, max: 40 }), dur: fc.integer({ min: 0, max: 15 }), size: fc.integer({ min: 0, max: 400 }) });
+  const fragment = fc.record({
+    pts: fc.integer({ min: 0, max: 40 }),
+    dur: fc.integer({ min: 0, max: 15 }),
+    size: fc.integer({ min: 0, max: 400 }),
+  });
   await fc.assert(
     fc.asyncProperty(
       fc.array(fragment, { minLength: 1, maxLength: 20 }),
@@ -68,11 +77,24 @@ test('memory and file backends agree with the reference', async () => {
           for (const t0 of times) {
             const t = clock === 'SERVER' ? 1000 + t0 * 3 : t0;
             const expected = referenceFind(metas, ts, t);
-            assert.equal(memory.fragments.findByTimestamp(streamId, clock, t)?.fragmentNumber, expected, `memory ${clock} ${t}`);
-            assert.equal(file.fragments.findByTimestamp(streamId, clock, t)?.fragmentNumber, expected, `file ${clock} ${t}`);
+            assert.equal(
+              memory.fragments.findByTimestamp(streamId, clock, t)?.fragmentNumber,
+              expected,
+              `memory ${clock} ${t}`,
+            );
+            assert.equal(
+              file.fragments.findByTimestamp(streamId, clock, t)?.fragmentNumber,
+              expected,
+              `file ${clock} ${t}`,
+            );
           }
-          const [lo, hi] = [Math.min(...times), Math.max(...times)].map((t) => (clock === 'SERVER' ? 1000 + t * 3 : t)) as [number, number];
-          const expected = metas.filter((m) => ts(m) >= lo && ts(m) <= hi).sort(byTimeThenNumber(ts)).map((m) => m.fragmentNumber);
+          const [lo, hi] = [Math.min(...times), Math.max(...times)].map((t) =>
+            clock === 'SERVER' ? 1000 + t * 3 : t,
+          ) as [number, number];
+          const expected = metas
+            .filter((m) => ts(m) >= lo && ts(m) <= hi)
+            .sort(byTimeThenNumber(ts))
+            .map((m) => m.fragmentNumber);
           for (const storage of [memory, file]) {
             const got: string[] = [];
             let cursor: { timestampMs: number; fragmentNumber: string } | undefined;
@@ -88,7 +110,10 @@ test('memory and file backends agree with the reference', async () => {
         }
         for (let i = 0; i <= fragments.length; i++) {
           const number = i === 0 ? '0' : fn(i);
-          assert.deepEqual(file.fragments.fragmentAfter(streamId, number), memory.fragments.fragmentAfter(streamId, number));
+          assert.deepEqual(
+            file.fragments.fragmentAfter(streamId, number),
+            memory.fragments.fragmentAfter(streamId, number),
+          );
         }
       },
     ),

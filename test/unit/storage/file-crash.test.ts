@@ -57,7 +57,10 @@ test('every acknowledged fragment survives kill -9, round after round', async ()
       try {
         for (const i of acked) {
           const bytes = await readPayload(storage.fragments, CRASH_STREAM, i);
-          assert.ok(bytes.equals(payloadBytes(i, crashPayloadSize(i))), `round ${round}: fragment ${i} bit-exact`);
+          assert.ok(
+            bytes.equals(payloadBytes(i, crashPayloadSize(i))),
+            `round ${round}: fragment ${i} bit-exact`,
+          );
         }
         const newest = Math.max(...acked);
         const last = storage.fragments.lastFragmentNumber(CRASH_STREAM)!;

@@ -4,7 +4,15 @@
  * file or an operator could, then reopens it.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Storage } from '../../../src/storage/index.js';
@@ -13,11 +21,21 @@ import { appendRange, fn, header, payloadBytes, readPayload } from '../../contra
 import { tempDir } from '../../contract/temp-dir.js';
 import { STREAM, appendRawRecord, lastSegment, open, recordBytes, segmentFiles } from './file-helpers.js';
 
-async function assertFragments(storage: Storage, numbers: number[], size: number, streamId = STREAM): Promise<void> {
-  const listed = storage.fragments.listByTimestamp(streamId, 'PRODUCER', 0, 1e12, 1000).map((m) => m.fragmentNumber);
+async function assertFragments(
+  storage: Storage,
+  numbers: number[],
+  size: number,
+  streamId = STREAM,
+): Promise<void> {
+  const listed = storage.fragments
+    .listByTimestamp(streamId, 'PRODUCER', 0, 1e12, 1000)
+    .map((m) => m.fragmentNumber);
   assert.deepEqual(listed, numbers.map(fn));
   for (const i of numbers) {
-    assert.ok((await readPayload(storage.fragments, streamId, i)).equals(payloadBytes(i, size)), `payload ${i}`);
+    assert.ok(
+      (await readPayload(storage.fragments, streamId, i)).equals(payloadBytes(i, size)),
+      `payload ${i}`,
+    );
   }
 }
 
@@ -104,7 +122,10 @@ describe('file backend recovery', () => {
     storage = await open(tmp.dir, 4096);
     await assertFragments(storage, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], 1500);
     assert.equal(storage.fragments.latest(STREAM)?.headerId, b);
-    assert.deepEqual(Buffer.from(storage.fragments.getHeader(STREAM, b)!.ebmlHeader), Buffer.from(header('b').ebmlHeader));
+    assert.deepEqual(
+      Buffer.from(storage.fragments.getHeader(STREAM, b)!.ebmlHeader),
+      Buffer.from(header('b').ebmlHeader),
+    );
     await appendRange(storage.fragments, STREAM, b, 15, 15, 1500);
   });
 
@@ -113,7 +134,9 @@ describe('file backend recovery', () => {
     const a = await storage.fragments.putHeader(STREAM, header('a'));
     await appendRange(storage.fragments, STREAM, a, 1, 10, 1500);
     const b = await storage.fragments.putHeader(STREAM, header('b'));
-    await appendRange(storage.fragments, STREAM, b, 11, 20, 1500, (i) => ({ producerTimestampMs: 100_000 - i }));
+    await appendRange(storage.fragments, STREAM, b, 11, 20, 1500, (i) => ({
+      producerTimestampMs: 100_000 - i,
+    }));
     await storage.fragments.applyRetention(STREAM, 6500); // the segments holding the first headers go
     const before = storage.fragments.listByTimestamp(STREAM, 'SERVER', 0, 1e12, 100);
     await storage.close();
@@ -151,7 +174,10 @@ describe('file backend recovery', () => {
     }
     for (let i = 1; i <= 9; i++) {
       const size = i === 9 ? 10_000 : 1500;
-      assert.ok((await readPayload(storage.fragments, STREAM, i)).equals(payloadBytes(i, size)), `payload ${i}`);
+      assert.ok(
+        (await readPayload(storage.fragments, STREAM, i)).equals(payloadBytes(i, size)),
+        `payload ${i}`,
+      );
     }
   });
 
@@ -187,7 +213,11 @@ describe('file backend recovery', () => {
     );
     const syncs = store.stats.syncs - before;
     assert.ok(syncs < 50 && syncs >= 1, `${syncs} syncs for 50 appends`);
-    await assertFragments(storage, Array.from({ length: 50 }, (_, k) => k + 1), 700);
+    await assertFragments(
+      storage,
+      Array.from({ length: 50 }, (_, k) => k + 1),
+      700,
+    );
   });
 
   test('stream ids that could leave the data directory are rejected', async () => {

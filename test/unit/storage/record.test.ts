@@ -56,7 +56,9 @@ test('a header record carries both header parts', () => {
 });
 
 test('any damage to a prefix is detected', () => {
-  const bytes = Buffer.concat(encodeFragmentRecord({ ...input(1), size: 1, headerId: 1 }, [Buffer.from('x')]).slices);
+  const bytes = Buffer.concat(
+    encodeFragmentRecord({ ...input(1), size: 1, headerId: 1 }, [Buffer.from('x')]).slices,
+  );
   for (let at = 0; at < RECORD_PREFIX_BYTES; at++) {
     const damaged = Buffer.from(bytes);
     damaged.writeUInt8(damaged.readUInt8(at) ^ 0x10, at);

@@ -1,0 +1,68 @@
+/**
+ * The file backend's in-memory state of one stream (hot metadata: counters, header cache) and
+ * the ordering rules around it: index commits happen in call order, after the write's sync, so
+ * the persisted cursor only ever moves forward over fully indexed data.
+ * Must not know about LMDB or the record format.
+ */
+import type { StreamHeader } from '../types.js';
+import type { StreamLog, WriteResult } from './stream-log.js';
+
+const ignore = (): void => undefined;
+
+export interface FileStream {
+  log: StreamLog;
+  /** Largest number accepted so far, in-flight appends included (ordering is checked at call time). */
+  last: string | undefined;
+  /** Largest number whose index entry is committed (stored in the cursor). */
+  committedLast: string | undefined;
+  headers: Map<number, StreamHeader>;
+  headerIdByDigest: Map<string, number>;
+  /** putHeader commits still in flight, so a deduplicated caller also waits for durability. */
+  headerCommits: Map<number, Promise<void>>;
+  nextHeaderId: number;
+  /** Tail of the per-stream commit chain; never rejects. */
+  commitTail: Promise<void>;
+}
+
+export function newFileStream(log: StreamLog): FileStream {
+  return {
+    log,
+    last: undefined,
+    committedLast: undefined,
+    headers: new Map(),
+    headerIdByDigest: new Map(),
+    headerCommits: new Map(),
+    nextHeaderId: 1,
+    commitTail: Promise.resolve(),
+  };
+}
+
+/** Runs `commit` once the write is synced and every earlier commit of the stream is done. */
+export function chainCommit<T>(
+  stream: FileStream,
+  written: Promise<WriteResult>,
+  commit: (w: WriteResult) => Promise<T>,
+): Promise<T> {
+  const previous = stream.commitTail;
+  const done = (async () => {
+    let result: WriteResult;
+    try {
+      result = await written;
+      await result.synced;
+    } finally {
+      // Even a failed append waits its turn, so the chain's tail never overtakes a commit.
+      await previous;
+    }
+    return commit(result);
+  })();
+  stream.commitTail = done.then(ignore, ignore);
+  return done;
+}
+
+/** Runs `task` with the stream's write lock held and every earlier append committed. */
+export function quiesce<T>(stream: FileStream, task: () => Promise<T>): Promise<T> {
+  return stream.log.exclusive(async () => {
+    await stream.commitTail;
+    return task();
+  });
+}
