@@ -98,9 +98,26 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
       }
     }
     const fragment = next;
+    // Open the payload and read its first piece before writing anything of the chunk, so a
+    // fragment that vanished (retention, deletion) or an unreadable segment ends the response
+    // with an in-stream error between chunks, never mid-element (spec §6.5).
     const header = o.store.getHeader(o.streamId, fragment.headerId);
-    if (!header)
-      throw new Error(`missing header ${fragment.headerId} for fragment ${fragment.fragmentNumber}`);
+    const payload = header ? o.store.openPayload(o.streamId, fragment)[Symbol.asyncIterator]() : undefined;
+    let first: IteratorResult<Uint8Array> | undefined;
+    try {
+      first = await payload?.next();
+    } catch {
+      first = undefined;
+    }
+    if (!header || !payload || !first) {
+      yield errorChunkPrefix(o);
+      yield errorTags({
+        fragmentNumber: fragment.fragmentNumber,
+        errorCode: 'Internal error',
+        errorId: '5000',
+      });
+      return;
+    }
     yield header.ebmlHeader;
     yield SEGMENT_UNKNOWN_SIZE_HEADER;
     yield header.segmentHeader;
@@ -109,9 +126,9 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
       serverTimestamp: formatEpochSeconds(fragment.serverTimestampMs),
       producerTimestamp: formatEpochSeconds(fragment.producerTimestampMs),
     });
-    for await (const piece of o.store.openPayload(o.streamId, fragment)) {
-      yield piece as Uint8Array;
-      sentBytes += (piece as Uint8Array).length;
+    for (let piece = first; !piece.done; piece = await payload.next()) {
+      yield piece.value;
+      sentBytes += piece.value.length;
       await throttle();
     }
     yield endTags({

@@ -4,13 +4,13 @@
  * NOW, limits, and validation of the emitted bytes by mkvinfo/ffprobe/ffmpeg where installed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis-video';
 import { GetMediaCommand } from '@aws-sdk/client-kinesis-video-media';
 import { MkvIngestParser } from '../../../src/mkv/ingest-parser.js';
-import { getMediaBytes, mediaClient, parseChunks } from '../../helpers/media.js';
+import { getMediaBytes, mediaClient, parseChunks, readKvsTags } from '../../helpers/media.js';
 import { putMediaRaw } from '../../helpers/put-media.js';
 import {
   captureError,
@@ -229,12 +229,30 @@ describe('GetMedia', () => {
       AfterFragmentNumber: unknown,
     });
     const tagsAt = bytes.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67]));
-    const { readKvsTags } = await import('../../helpers/media.js');
     const { tags, end } = readKvsTags(bytes, tagsAt);
     assert.equal(end, bytes.length);
     assert.equal(tags.AWS_KINESISVIDEO_ERROR_ID, '4000');
     assert.equal(tags.AWS_KINESISVIDEO_FRAGMENT_NUMBER, unknown);
     assert.ok(tags.AWS_KINESISVIDEO_ERROR_CODE);
+  });
+
+  test('a stored fragment that cannot be read ends the response with in-stream error 5000', async () => {
+    const kv = controlPlaneClient(srv.endpoint);
+    await kv.send(new CreateStreamCommand({ StreamName: 'broken', DataRetentionInHours: 1 }));
+    kv.destroy();
+    await putMediaRaw({
+      endpoint: srv.endpoint,
+      headers: { 'x-amzn-stream-name': 'broken' },
+      pieces: [file],
+    });
+    const { streamId } = srv.kvideo.storage.meta.getByName('broken')!;
+    const dir = join(srv.dataDir, 'streams', streamId);
+    for (const name of readdirSync(dir)) unlinkSync(join(dir, name));
+    const { bytes } = await getMediaBytes(srv.endpoint, 'broken', { StartSelectorType: 'EARLIEST' });
+    const { tags, end } = readKvsTags(bytes, bytes.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67])));
+    assert.equal(end, bytes.length, 'the error group is the last element');
+    assert.equal(tags.AWS_KINESISVIDEO_ERROR_ID, '5000');
+    assert.match(tags.AWS_KINESISVIDEO_FRAGMENT_NUMBER ?? '', /^[0-9]{47}$/);
   });
 
   test('the 6th GetMedia call on a stream within one second gets ClientLimitExceededException', async () => {
