@@ -80,6 +80,15 @@ export function putMediaRaw(req: PutMediaRequest): Promise<PutMediaResult> {
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
     socket.write(`POST /putMedia HTTP/1.1\r\n${headerLines}\r\n`);
+    // Sleeps end early when the socket closes, so a vanished connection leaves no timer behind.
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     void (async () => {
       for (const piece of req.pieces) {
         if (socket.destroyed) return;
@@ -88,14 +97,14 @@ export function putMediaRaw(req: PutMediaRequest): Promise<PutMediaResult> {
           socket.write(piece);
           socket.write('\r\n');
         }
-        if (req.delayMs) await new Promise((r) => setTimeout(r, req.delayMs));
+        if (req.delayMs) await pause(req.delayMs);
       }
       if (req.abortAfterPieces) {
-        await new Promise((r) => setTimeout(r, 50));
+        await pause(50);
         socket.destroy();
         return;
       }
-      if (req.holdOpenMs) await new Promise((r) => setTimeout(r, req.holdOpenMs));
+      if (req.holdOpenMs) await pause(req.holdOpenMs);
       if (!socket.destroyed) socket.write('0\r\n\r\n');
     })();
   });
