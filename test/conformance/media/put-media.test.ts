@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -72,6 +73,29 @@ describe('PutMedia', () => {
       res.chunks[0],
       `{"EventType":"BUFFERING","FragmentTimecode":1700000000000,"FragmentNumber":"${numbers[0]}"}\n`,
     );
+  });
+
+  test('a whole-file upload with Content-Length (the browser sample) is accepted too', async () => {
+    const stream = await newStream();
+    const body = mkvStream({ clusters: clusters(2, 0) });
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(`${srv.endpoint}/putMedia`, {
+        method: 'POST',
+        headers: { 'x-amzn-stream-name': stream, 'content-length': body.length },
+      });
+      req.on('response', (res) => {
+        let out = '';
+        res.on('data', (d: Buffer) => (out += d.toString()));
+        res.on('end', () => resolve(out));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const events = text
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as Ack).EventType);
+    assert.equal(events.filter((e) => e === 'PERSISTED').length, 2);
   });
 
   test('fragment numbers keep increasing across sessions and are never reused', async () => {
