@@ -6,6 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { lockDataDir } from './file/data-dir-lock.js';
 import { FileFragmentStore } from './file/file-fragment-store.js';
 import { FileStreamMetaStore } from './file/file-stream-meta-store.js';
 import { openMetaEnv } from './file/lmdb-env.js';
@@ -36,7 +37,14 @@ export interface FileStorageOptions {
 /** Opens (and recovers) the embedded store under `dataDir`: meta.lmdb plus streams/<id>/*.seg. */
 export async function openFileStorage(options: FileStorageOptions): Promise<Storage> {
   await mkdir(options.dataDir, { recursive: true });
-  const env = openMetaEnv(options.dataDir);
+  const unlock = lockDataDir(options.dataDir);
+  let env: ReturnType<typeof openMetaEnv>;
+  try {
+    env = openMetaEnv(options.dataDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const fragments = new FileFragmentStore({
     dataDir: options.dataDir,
     env,
@@ -47,6 +55,7 @@ export async function openFileStorage(options: FileStorageOptions): Promise<Stor
     await fragments.open();
   } catch (err) {
     await env.root.close();
+    unlock();
     throw err;
   }
   return {
@@ -55,6 +64,7 @@ export async function openFileStorage(options: FileStorageOptions): Promise<Stor
     async close() {
       await fragments.close();
       await env.root.close();
+      unlock();
     },
   };
 }
