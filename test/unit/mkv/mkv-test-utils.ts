@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 import { EbmlId } from '../../../src/mkv/ids.js';
+import { ebmlHeader } from '../../helpers/mkv-stream.js';
 import {
   MkvIngestParser,
   type MkvEvent,
@@ -164,15 +165,8 @@ export function scanClusters(buf: Uint8Array): { offset: number; timecode: numbe
 
 // ---- stream builders --------------------------------------------------------------------------------
 
-export const EBML_HEADER = writeElement(EbmlId.EBML, [
-  uintElement(EbmlId.EBMLVersion, 1),
-  uintElement(EbmlId.EBMLReadVersion, 1),
-  uintElement(EbmlId.EBMLMaxIDLength, 4),
-  uintElement(EbmlId.EBMLMaxSizeLength, 8),
-  stringElement(EbmlId.DocType, 'matroska'),
-  uintElement(EbmlId.DocTypeVersion, 2),
-  uintElement(EbmlId.DocTypeReadVersion, 2),
-]);
+/** The EBML header every test stream uses (the shared test builder's). */
+export const EBML_HEADER = ebmlHeader();
 
 export const INFO = writeElement(EbmlId.Info, [
   uintElement(EbmlId.TimecodeScale, 1_000_000),
