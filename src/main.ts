@@ -1,37 +1,19 @@
 /**
- * Entry point of ./bin/kvideo: `serve` starts the server; every other command is the AWS-CLI-style
- * client in src/cli.
+ * Entry point of ./bin/kvideo: `serve` starts the server (src/serve-command.ts); every other
+ * command is the AWS-CLI-style client (src/cli/run.ts). The client is loaded only when needed,
+ * so `kvideo serve` does not pay for it and the client never loads the server.
  */
-import { putMediaCommand, PUT_MEDIA_USAGE } from './cli/commands/put-media.js';
-import { serve, SERVE_USAGE } from './serve-command.js';
 
-const USAGE = `usage: kvideo <command> [options]
-
-commands:
-  serve        run the kvideo server (kvideo serve --help)
-  put-media    send a Matroska file or stdin to PutMedia
-
-${SERVE_USAGE}
-${PUT_MEDIA_USAGE}`;
+const SERVE_SUMMARY = 'Run the kvideo server (kvideo serve --help for its options).';
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'serve':
-      await serve(rest);
-      return -1;
-    case 'put-media':
-      return putMediaCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`kvideo: unknown command '${command}'\n\n${USAGE}`);
-      return 252;
+  if (argv[0] === 'serve') {
+    const { serve } = await import('./serve-command.js');
+    await serve(argv.slice(1));
+    return -1;
   }
+  const { runCli } = await import('./cli/run.js');
+  return runCli(argv, SERVE_SUMMARY);
 }
 
 main(process.argv.slice(2)).then(

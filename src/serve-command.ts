@@ -2,8 +2,10 @@
  * `kvideo serve`: starts the server from flags and KVIDEO_* environment variables, logs JSON
  * lines with pino, and shuts down cleanly on SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { loadCredentialsFile } from './auth/index.js';
 import { createKvideoServer } from './server.js';
 
 export const SERVE_USAGE = `usage: kvideo serve [options]
@@ -16,6 +18,10 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
   --unthrottled         no GetMedia data-rate cap (env KVIDEO_UNTHROTTLED=1)
   --log-level LEVEL     trace|debug|info|warn|error|silent (env KVIDEO_LOG_LEVEL, default info)
+  --auth FILE           enforce SigV4 with the keys in FILE (JSON or YAML, see README)
+                        (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
+  --tls-cert FILE       serve HTTPS with this PEM certificate chain (env KVIDEO_TLS_CERT)
+  --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
 `;
 
 export async function serve(argv: string[]): Promise<void> {
@@ -31,6 +37,9 @@ export async function serve(argv: string[]): Promise<void> {
       'public-endpoint': { type: 'string' },
       unthrottled: { type: 'boolean' },
       'log-level': { type: 'string' },
+      auth: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +53,12 @@ export async function serve(argv: string[]): Promise<void> {
   const dataDir = values['data-dir'] ?? env.KVIDEO_DATA_DIR ?? './data';
   const logger = pino({ level: values['log-level'] ?? env.KVIDEO_LOG_LEVEL ?? 'info', base: undefined });
   const unthrottled = values.unthrottled ?? env.KVIDEO_UNTHROTTLED === '1';
+  const authFile = values.auth ?? env.KVIDEO_AUTH_FILE;
+  const credentials = authFile ? loadCredentialsFile(authFile) : undefined;
+  const tlsCert = values['tls-cert'] ?? env.KVIDEO_TLS_CERT;
+  const tlsKey = values['tls-key'] ?? env.KVIDEO_TLS_KEY;
+  if (!tlsCert !== !tlsKey) throw new Error('--tls-cert and --tls-key must be given together');
+  const tls = tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined;
 
   const kvideo = await createKvideoServer({
     dataDir,
@@ -56,9 +71,18 @@ export async function serve(argv: string[]): Promise<void> {
     },
     limits: unthrottled ? { getMediaBytesPerSecond: 0 } : {},
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
+    ...(credentials ? { credentials } : {}),
+    ...(tls ? { tls } : {}),
   });
   const origin = await kvideo.listen(port, host);
-  logger.info({ origin, dataDir }, 'kvideo listening');
+  logger.info(
+    {
+      origin,
+      dataDir,
+      auth: credentials ? `${credentials.size} key(s) from ${authFile}` : 'any credentials',
+    },
+    'kvideo listening',
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {

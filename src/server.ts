@@ -4,8 +4,10 @@
  * lives here (design.md §1); tests start it in-process on port 0 with a temp dir.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { KVS_LIMITS, type ActionServices, type ServerLimits } from './actions/index.js';
+import { createAuthenticator, type CredentialStore } from './auth/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { DEFAULT_IDENTITY, type ServiceIdentity } from './core/config.js';
 import { silentLogger, type Logger } from './core/logger.js';
@@ -32,7 +34,34 @@ export interface KvideoOptions {
   publicEndpoint?: string;
   /** Segment file size of the file store (tests use small values). */
   segmentBytes?: number;
+  /** Enforce SigV4 with these keys (`--auth FILE`); absent = any credentials are accepted. */
+  credentials?: CredentialStore;
+  /** Serve HTTPS with this PEM certificate (chain) and key (`--tls-cert`, `--tls-key`). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Connection-level limits against hostile clients; see HTTP_DEFAULTS. */
+  http?: Partial<HttpLimits>;
 }
+
+export interface HttpLimits {
+  /** The request line and headers must arrive within this time (slowloris headers). */
+  headersTimeoutMs: number;
+  /** How often node checks headersTimeout on open connections. */
+  connectionsCheckingIntervalMs: number;
+  /** A JSON request body must be complete within this time. PutMedia bodies are exempt. */
+  jsonBodyTimeoutMs: number;
+  /** Largest request head accepted; larger ones get 431. */
+  maxHeaderSize: number;
+  /** Idle kept-alive connections are closed after this long. */
+  keepAliveTimeoutMs: number;
+}
+
+export const HTTP_DEFAULTS: HttpLimits = {
+  headersTimeoutMs: 30_000,
+  connectionsCheckingIntervalMs: 5_000,
+  jsonBodyTimeoutMs: 60_000,
+  maxHeaderSize: 16 * 1024,
+  keepAliveTimeoutMs: 65_000,
+};
 
 export interface KvideoServer {
   server: Server;
@@ -77,10 +106,29 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
   };
-  const server = createHttpServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0 },
-    createRequestHandler({ services, rawRoutes: { [PUT_MEDIA_PATH]: putMediaRoute(services) } }),
-  );
+  const http = { ...HTTP_DEFAULTS, ...options.http };
+  const handler = createRequestHandler({
+    services,
+    rawRoutes: { [PUT_MEDIA_PATH]: putMediaRoute(services) },
+    ...(options.credentials ? { auth: createAuthenticator(options.credentials, clock) } : {}),
+    jsonBodyTimeoutMs: http.jsonBodyTimeoutMs,
+  });
+  // requestTimeout stays 0: PutMedia bodies legitimately last up to 45 minutes and are bounded by
+  // the ingest session's 30 s idle rule instead; JSON bodies have jsonBodyTimeoutMs.
+  const serverOptions = {
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    requestTimeout: 0,
+    headersTimeout: http.headersTimeoutMs,
+    connectionsCheckingInterval: http.connectionsCheckingIntervalMs,
+    maxHeaderSize: http.maxHeaderSize,
+  };
+  const scheme = options.tls ? 'https' : 'http';
+  // node:https servers share node:http's request machinery; typed as http.Server for callers.
+  const server = (
+    options.tls
+      ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
+      : createHttpServer(serverOptions, handler)
+  ) as Server;
   // Producers such as ffmpeg half-close after the last body byte; node would then end the socket
   // and drop the ACKs still due (RECEIVED/PERSISTED of the last fragment). Keep the write side open.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -95,7 +143,7 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          const bound = `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${addr.port}`;
+          const bound = `${scheme}://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${addr.port}`;
           origin ??= bound;
           resolve(bound);
         });

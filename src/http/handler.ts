@@ -1,12 +1,14 @@
 /**
- * The HTTP request handler: routing, request ids, JSON decoding and validation, dispatch to the
- * action registry, response serialisation with backpressure, and one structured log line per
- * request. The only code that touches req/res (design.md §6).
+ * The HTTP request handler: routing, request ids, SigV4 authentication and authorization (when
+ * configured), JSON decoding and validation, dispatch to the action registry, response
+ * serialisation with backpressure, and one structured log line per request. The only code that
+ * touches req/res (design.md §6).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { operations, shapes, validateInput, type OperationName } from '../api/index.js';
+import { AuthError, streamNameOfArn, type Authenticator, type AuthzResource } from '../auth/index.js';
 import { KvsError } from '../core/errors.js';
 import {
   actions,
@@ -15,7 +17,7 @@ import {
   type ActionServices,
   type RequestContext,
 } from '../actions/index.js';
-import { readJsonBody } from './json-body.js';
+import { parseJsonBody, readBodyBytes } from './json-body.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
 import { routeOperation } from './router.js';
 
@@ -25,6 +27,78 @@ export type RawRoute = (req: IncomingMessage, res: ServerResponse, ctx: RequestC
 export interface HandlerOptions {
   services: ActionServices;
   rawRoutes?: Record<string, RawRoute>;
+  /** SigV4 enforcement (`kvideo serve --auth`); absent = any credentials are accepted. */
+  auth?: Authenticator;
+  /**
+   * A JSON request body must be complete this long after the request started (defence against
+   * slow-body clients; PutMedia bodies are exempt, they have the 30 s idle rule). Default 60 s.
+   */
+  jsonBodyTimeoutMs?: number;
+}
+
+export const DEFAULT_JSON_BODY_TIMEOUT_MS = 60_000;
+/** After a 408/413, how long the rest of the body may take to drain before the socket is dropped. */
+const DRAIN_MS = 1000;
+
+/** The stream names a request touches, for per-key stream restrictions (src/auth). */
+function authzResource(fields: { name?: unknown; arns: unknown[] }): AuthzResource {
+  const streams: string[] = [];
+  let display: string | undefined;
+  if (typeof fields.name === 'string') {
+    streams.push(fields.name);
+    display = fields.name;
+  }
+  for (const arn of fields.arns) {
+    if (typeof arn !== 'string') continue;
+    // An ARN that names no stream matches no pattern (only a catch-all key may use it).
+    streams.push(streamNameOfArn(arn) ?? arn);
+    display = arn;
+  }
+  return display === undefined ? { streams } : { streams, display };
+}
+
+function jsonResource(body: unknown): AuthzResource {
+  if (typeof body !== 'object' || body === null) return { streams: [] };
+  const { StreamName, StreamARN, ResourceARN } = body as Record<string, unknown>;
+  return authzResource({ name: StreamName, arns: [StreamARN, ResourceARN] });
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Like sendError, with the generic AWS front end's lowercase `{"message"}` body (spec §1.5). */
+function sendAuthError(res: ServerResponse, requestId: string, err: KvsError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const payload = Buffer.from(JSON.stringify({ message: err.message }));
+  res.writeHead(err.status, {
+    ...requestIdHeaders(requestId),
+    'x-amzn-ErrorType': err.code,
+    'x-amz-ErrorType': err.code,
+    'Content-Type': 'application/json',
+    'Content-Length': payload.length,
+  });
+  res.end(payload);
+}
+
+/** Reads the JSON body's bytes, failing with 408 if they do not all arrive in time. */
+async function readBodyWithin(req: IncomingMessage, ms: number): Promise<Buffer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new KvsError('RequestTimeoutException', 'Timed out reading the request body.', 408)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([readBodyBytes(req), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function streamFields(input: unknown): Record<string, unknown> {
@@ -36,7 +110,7 @@ function streamFields(input: unknown): Record<string, unknown> {
 
 async function dispatch(
   operation: OperationName,
-  req: IncomingMessage,
+  body: unknown,
   res: ServerResponse,
   services: ActionServices,
   ctx: RequestContext,
@@ -50,7 +124,6 @@ async function dispatch(
     );
   }
   const def = operations[operation];
-  const body = await readJsonBody(req);
   Object.assign(ctx.logFields, streamFields(body));
   const input = def.input ? validateInput(shapes[def.service], def.input, body) : {};
   const result = await action(input, services, ctx);
@@ -70,8 +143,9 @@ async function dispatch(
 }
 
 export function createRequestHandler(options: HandlerOptions) {
-  const { services } = options;
+  const { services, auth } = options;
   const rawRoutes = options.rawRoutes ?? {};
+  const jsonBodyTimeoutMs = options.jsonBodyTimeoutMs ?? DEFAULT_JSON_BODY_TIMEOUT_MS;
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
@@ -83,7 +157,17 @@ export function createRequestHandler(options: HandlerOptions) {
     const operation = raw ? undefined : routeOperation(req.method ?? '', pathname);
     ctx.logFields.operation = raw ? pathname.slice(1) : (operation ?? 'unknown');
 
+    // Sockets are half-open capable for PutMedia producers (see src/server.ts), so a client that
+    // hangs up is otherwise noticed only on the next write. Outside PutMedia, a client's FIN means
+    // it is gone: end the request (e.g. a GetMedia reader idle at the live edge frees its slot).
+    const onClientEnd = (): void => {
+      abort.abort(new Error('client hung up'));
+      res.destroy();
+    };
+    if (!raw) req.socket.once('end', onClientEnd);
+
     res.on('close', () => {
+      req.socket.off('end', onClientEnd);
       abort.abort(new Error('connection closed'));
       services.logger.info({
         requestId,
@@ -95,7 +179,38 @@ export function createRequestHandler(options: HandlerOptions) {
     });
 
     const run = async (): Promise<void> => {
-      if (raw) return raw(req, res, ctx);
+      if (raw) {
+        if (auth) {
+          // Streaming body (PutMedia): signed with the empty-string hash or a declared
+          // x-amz-content-sha256 (spec §4); the body is never read for the signature.
+          const principal = await auth.authenticate({
+            method: req.method ?? '',
+            url: req.url ?? '/',
+            headers: req.headersDistinct,
+            body: 'streaming',
+          });
+          const name = pathname.slice(1);
+          auth.authorize(
+            principal,
+            name.charAt(0).toUpperCase() + name.slice(1),
+            authzResource({
+              name: headerValue(req, 'x-amzn-stream-name'),
+              arns: [headerValue(req, 'x-amzn-stream-arn')],
+            }),
+          );
+        }
+        return raw(req, res, ctx);
+      }
+      const bytes = await readBodyWithin(req, jsonBodyTimeoutMs);
+      // Authentication comes first (AWS answers 403 before routing or validating).
+      const principal = auth
+        ? await auth.authenticate({
+            method: req.method ?? '',
+            url: req.url ?? '/',
+            headers: req.headersDistinct,
+            body: bytes,
+          })
+        : undefined;
       if (!operation) {
         throw new KvsError(
           'UnknownOperationException',
@@ -103,7 +218,9 @@ export function createRequestHandler(options: HandlerOptions) {
           404,
         );
       }
-      return dispatch(operation, req, res, services, ctx);
+      const body = parseJsonBody(bytes);
+      if (auth && principal) auth.authorize(principal, operation, jsonResource(body));
+      return dispatch(operation, body, res, services, ctx);
     };
 
     run().catch((err: unknown) => {
@@ -112,7 +229,20 @@ export function createRequestHandler(options: HandlerOptions) {
       ctx.logFields.error = kvsError.code;
       // Drain what the client is still sending so the error can be read on a kept-alive socket.
       req.resume();
-      sendError(res, requestId, kvsError);
+      if (kvsError instanceof AuthError) sendAuthError(res, requestId, kvsError);
+      else sendError(res, requestId, kvsError);
+      if ((kvsError.status === 408 || kvsError.status === 413) && !req.complete) {
+        // A body too slow (408) or too large (413) to read is drained only for a moment: a
+        // client that keeps trickling or flooding loses the connection after DRAIN_MS.
+        const socket = res.socket ?? req.socket;
+        const timer = setTimeout(() => socket?.destroy(), DRAIN_MS);
+        const drained = (): void => {
+          clearTimeout(timer);
+          socket?.off('close', drained);
+        };
+        req.once('end', drained);
+        socket?.once('close', drained);
+      }
     });
   };
 }

@@ -4,20 +4,40 @@ import { KvsError } from '../core/errors.js';
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY_BYTES): Promise<unknown> {
+/**
+ * The raw body bytes (SigV4 hashes exactly these), at most `limit` of them. On overflow the rest
+ * of the body is drained, not left unread: a request stream that is neither read nor destroyed
+ * would hold its connection open for good.
+ */
+export function readBodyBytes(req: IncomingMessage, limit = MAX_JSON_BODY_BYTES): Promise<Buffer> {
+  const tooLarge = (): KvsError =>
+    new KvsError('SerializationException', `Request body larger than ${limit} bytes.`, 413);
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new KvsError('SerializationException', `Request body larger than ${limit} bytes.`, 413);
-  }
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw new KvsError('SerializationException', `Request body larger than ${limit} bytes.`, 413);
-    parts.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(parts).toString('utf8').trim();
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        parts.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(parts)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new KvsError('SerializationException', 'The request body was cut off.', 400));
+    });
+  });
+}
+
+export function parseJsonBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8').trim();
   // SDKs send "{}" for operations without members; an empty body means the same.
   if (text === '') return {};
   try {
@@ -25,4 +45,8 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY_B
   } catch {
     throw new KvsError('SerializationException', 'The request body is not valid JSON.', 400);
   }
+}
+
+export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  return parseJsonBody(await readBodyBytes(req, limit));
 }

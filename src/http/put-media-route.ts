@@ -24,8 +24,10 @@ export function putMediaRoute(services: ActionServices) {
       if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;
     });
     ctx.logFields.acks = acks;
+    // Captured before end(): the socket is detached from req/res by the time 'finish' fires.
+    const socket = res.socket ?? req.socket;
     res.end();
     // A body we stopped reading (after an ERROR) must not keep the connection busy.
-    if (!req.readableEnded) res.once('finish', () => req.socket.destroySoon());
+    if (!req.readableEnded) res.once('finish', () => socket?.destroySoon());
   };
 }

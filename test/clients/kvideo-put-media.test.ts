@@ -118,7 +118,8 @@ describe('kvideo put-media', () => {
       /An error occurred \(ResourceNotFoundException\) when calling the PutMedia operation/,
     );
     const usage = await kvideo(['put-media', '--endpoint-url', srv.endpoint, garbage]);
-    assert.equal(usage.code, 252);
+    // Like the AWS CLI's "Parameter validation failed" (a missing one-of member): exit 255.
+    assert.equal(usage.code, 255);
     assert.match(usage.stderr, /--stream-name/);
   });
 });

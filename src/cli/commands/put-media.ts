@@ -1,90 +1,60 @@
 /**
- * `kvideo put-media`: sends a Matroska file or stdin to PutMedia as one chunked upload, optionally
- * paced in real time by cluster timecodes (`--live`), prints every ACK as a JSON line on stdout,
- * and exits non-zero when the server sends an ERROR ACK (1) or refuses the request (255).
+ * `kvideo put-media`: sends a Matroska file or stdin to PutMedia as one chunked upload,
+ * optionally paced in real time by cluster timecodes (`--live`), prints every ACK as it arrives,
+ * and exits 1 when the server sends an ERROR ACK, 255 when it refuses the request. No AWS CLI
+ * command exists for PutMedia (botocore does not model it); the global options work as for
+ * every other command: region, profile and credentials, --endpoint-url (else GetDataEndpoint
+ * with PUT_MEDIA), --no-sign-request, timeouts, TLS options, --debug, --output and --query
+ * (applied to each ACK; with json each ACK is one compact JSON line, as the service sends it).
  */
 import { createReadStream } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
-import { KinesisVideoClient, GetDataEndpointCommand } from '@aws-sdk/client-kinesis-video';
 import { MkvIngestParser } from '../../mkv/ingest-parser.js';
-import { signStreamingRequest } from '../sign.js';
+import type { ArgDef } from '../args/arg-table.js';
+import { parseInvocation } from '../args/invocation.js';
+import { serviceErrorMessage, transportErrorMessage } from '../aws/call-errors.js';
+import { resolveDataEndpoint } from '../aws/data-endpoint.js';
+import { AwsSession } from '../aws/session.js';
+import { formatOptions, type CommandDef } from '../command.js';
+import { CliError, EXIT } from '../errors.js';
+import { renderCommandHelp } from '../help/render.js';
+import { formatResponse } from '../output/formatter.js';
+import { printOutput } from '../output/pager.js';
+import { parsePyJson } from '../output/py-json.js';
 
-export const PUT_MEDIA_USAGE = `usage: kvideo put-media (--stream-name NAME | --stream-arn ARN) [options] FILE|-
-
-  --endpoint-url URL             data endpoint (default: ask GetDataEndpoint with API PUT_MEDIA)
-  --region REGION                signing region (default: AWS_REGION, AWS_DEFAULT_REGION or us-west-2)
-  --profile NAME                 credentials profile
-  --no-sign-request              send the request unsigned
-  --live                         pace the upload in real time by cluster timecodes
-  --fragment-timecode-type T     ABSOLUTE or RELATIVE (default RELATIVE)
-  --producer-start-timestamp S   epoch seconds of timecode 0 for RELATIVE (default: now)
-`;
-
-interface Options {
-  streamName?: string;
-  streamArn?: string;
-  endpoint?: string;
-  region: string;
-  profile?: string;
-  sign: boolean;
-  live: boolean;
-  timecodeType: string;
-  startTimestamp: string;
-  file: string;
-}
-
-function parse(argv: string[]): Options | string {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'stream-name': { type: 'string' },
-      'stream-arn': { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'no-sign-request': { type: 'boolean' },
-      live: { type: 'boolean' },
-      'fragment-timecode-type': { type: 'string' },
-      'producer-start-timestamp': { type: 'string' },
-    },
-  });
-  if (!values['stream-name'] && !values['stream-arn'])
-    return 'one of --stream-name or --stream-arn is required';
-  if (positionals.length !== 1) return 'exactly one FILE (or - for stdin) is required';
-  const timecodeType = values['fragment-timecode-type'] ?? 'RELATIVE';
-  if (timecodeType !== 'ABSOLUTE' && timecodeType !== 'RELATIVE') {
-    return `--fragment-timecode-type must be ABSOLUTE or RELATIVE, not ${timecodeType}`;
-  }
-  return {
-    streamName: values['stream-name'],
-    streamArn: values['stream-arn'],
-    endpoint: values['endpoint-url'],
-    region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-west-2',
-    profile: values.profile,
-    sign: !values['no-sign-request'],
-    live: values.live ?? false,
-    timecodeType,
-    startTimestamp: values['producer-start-timestamp'] ?? (Date.now() / 1000).toFixed(3),
-    file: positionals[0]!,
-  };
-}
-
-async function dataEndpoint(o: Options): Promise<string> {
-  const client = new KinesisVideoClient({ region: o.region, ...(o.profile ? { profile: o.profile } : {}) });
-  try {
-    const out = await client.send(
-      new GetDataEndpointCommand({ StreamName: o.streamName, StreamARN: o.streamArn, APIName: 'PUT_MEDIA' }),
-    );
-    if (!out.DataEndpoint) throw new Error('GetDataEndpoint returned no endpoint');
-    return out.DataEndpoint;
-  } finally {
-    client.destroy();
-  }
-}
+const TABLE: ArgDef[] = [
+  { name: 'stream-name', kind: 'value', docType: 'string', help: 'Name of the stream to write to.' },
+  { name: 'stream-arn', kind: 'value', docType: 'string', help: 'ARN of the stream to write to.' },
+  {
+    name: 'live',
+    kind: 'flag',
+    docType: 'boolean',
+    help: 'Pace the upload in real time by cluster timecodes.',
+  },
+  {
+    name: 'fragment-timecode-type',
+    kind: 'value',
+    choices: ['ABSOLUTE', 'RELATIVE'],
+    docType: 'string',
+    help: 'ABSOLUTE or RELATIVE (default RELATIVE): how cluster timecodes relate to the producer start.',
+  },
+  {
+    name: 'producer-start-timestamp',
+    kind: 'value',
+    docType: 'string',
+    help: 'Epoch seconds of timecode 0 for RELATIVE timecodes (default: now).',
+  },
+  {
+    name: 'file',
+    kind: 'value',
+    positional: true,
+    required: true,
+    docType: 'string',
+    help: 'Matroska file, or - for stdin.',
+  },
+];
 
 /** Delays each input chunk that opens a cluster until its timecode is due in wall-clock time. */
 async function* paced(source: Readable): AsyncGenerator<Buffer> {
@@ -103,55 +73,129 @@ async function* paced(source: Readable): AsyncGenerator<Buffer> {
   }
 }
 
-async function readAll(res: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of res) text += String(chunk);
-  return text;
+async function readAll(res: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of res) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
 }
 
-export async function putMediaCommand(argv: string[]): Promise<number> {
-  const o = parse(argv);
-  if (typeof o === 'string') {
-    process.stderr.write(`${PUT_MEDIA_USAGE}\nkvideo put-media: error: ${o}\n`);
-    return 252;
-  }
-  const url = new URL('/putMedia', o.endpoint ?? (await dataEndpoint(o)));
-  let headers: Record<string, string> = {
-    'x-amzn-fragment-timecode-type': o.timecodeType,
-    'x-amzn-producer-start-timestamp': o.startTimestamp,
-    'transfer-encoding': 'chunked',
-    'user-agent': 'kvideo-cli/0.1.0',
-  };
-  if (o.streamName) headers['x-amzn-stream-name'] = o.streamName;
-  if (o.streamArn) headers['x-amzn-stream-arn'] = o.streamArn;
-  if (o.sign) headers = await signStreamingRequest(url, headers, { region: o.region, profile: o.profile });
+export const putMedia: CommandDef = {
+  name: 'put-media',
+  service: 'kinesis-video-media',
+  summary: 'Send a Matroska file or stdin to PutMedia and print the ACKs (no AWS CLI equivalent).',
+  table: () => TABLE,
+  help: {
+    description:
+      'Sends a Matroska (MKV) file or stdin to a stream with PutMedia, as one HTTP chunked upload, and ' +
+      'prints each acknowledgement event (BUFFERING, RECEIVED, PERSISTED, ERROR, IDLE) as it arrives. ' +
+      'Exit status: 0 when the upload completes, 1 after an ERROR acknowledgement, 255 when the ' +
+      'request is refused. Without --endpoint-url, kvideo first calls GetDataEndpoint (APIName PUT_MEDIA).',
+  },
+  async run(argv, ctx) {
+    const inv = await parseInvocation('kinesis-video-media', TABLE, argv, ctx.globals);
+    if (inv === 'help') {
+      await printOutput(renderCommandHelp(putMedia), ctx.globals.pager);
+      return EXIT.ok;
+    }
+    const v = inv.values;
+    const streamName = v.get('stream-name') as string | undefined;
+    const streamArn = v.get('stream-arn') as string | undefined;
+    if (!streamName && !streamArn) throw new CliError('one of --stream-name or --stream-arn is required');
+    const file = inv.parsed.positionals[0]!;
+    const session = new AwsSession(ctx.globals, ctx.debug);
+    try {
+      const region = await session.region();
+      const params = {
+        ...(streamName ? { StreamName: streamName } : {}),
+        ...(streamArn ? { StreamARN: streamArn } : {}),
+      };
+      const url = new URL(
+        '/putMedia',
+        await resolveDataEndpoint(session, ctx.globals.endpointUrl, 'PUT_MEDIA', params),
+      );
+      let headers: Record<string, string> = {
+        'x-amzn-fragment-timecode-type':
+          (v.get('fragment-timecode-type') as string | undefined) ?? 'RELATIVE',
+        'x-amzn-producer-start-timestamp':
+          (v.get('producer-start-timestamp') as string | undefined) ?? (Date.now() / 1000).toFixed(3),
+        'transfer-encoding': 'chunked',
+        'user-agent': 'kvideo-cli/0.1.0',
+        ...(streamName ? { 'x-amzn-stream-name': streamName } : {}),
+        ...(streamArn ? { 'x-amzn-stream-arn': streamArn } : {}),
+      };
+      const credentials = await session.credentials();
+      if (credentials) {
+        // Loaded on demand: the signer is needed by this command only.
+        const { signStreamingRequest } = await import('../sign.js');
+        headers = await signStreamingRequest(url, headers, { region, credentials });
+      }
+      ctx.debug.log(
+        'kvideo.endpoint',
+        `Sending http request: POST ${url.href} headers=${JSON.stringify(headers)}`,
+      );
+      return await upload(url, headers, file, v.has('live'), session, ctx);
+    } finally {
+      session.destroy();
+    }
+  },
+};
 
-  const source: Readable = o.file === '-' ? process.stdin : createReadStream(o.file);
-  const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers });
+async function upload(
+  url: URL,
+  headers: Record<string, string>,
+  file: string,
+  live: boolean,
+  session: AwsSession,
+  ctx: Parameters<CommandDef['run']>[1],
+): Promise<number> {
+  const g = ctx.globals;
+  const source: Readable = file === '-' ? process.stdin : createReadStream(file);
+  const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+    method: 'POST',
+    headers,
+    ...(url.protocol === 'https:' ? session.tlsOptions() : {}),
+  });
+  // --cli-connect-timeout until connected, then --cli-read-timeout of socket inactivity.
+  const connectTimer = g.connectTimeoutMs
+    ? setTimeout(
+        () => request.destroy(Object.assign(new Error('connect'), { name: 'TimeoutError' })),
+        g.connectTimeoutMs,
+      )
+    : undefined;
+  request.on('socket', (socket) => {
+    socket.once('connect', () => {
+      clearTimeout(connectTimer);
+      if (g.readTimeoutMs) {
+        socket.setTimeout(g.readTimeoutMs, () =>
+          request.destroy(Object.assign(new Error('read'), { name: 'TimeoutError' })),
+        );
+      }
+    });
+  });
+  ctx.interrupt.addEventListener('abort', () => request.destroy(), { once: true });
+  const options = formatOptions(g);
 
   const outcome = new Promise<number>((resolve, reject) => {
-    request.on('error', reject);
+    request.on('error', (err) => {
+      clearTimeout(connectTimer);
+      reject(new CliError(transportErrorMessage(err, url.href) ?? err.message));
+    });
     request.on('response', (res) => {
       if (res.statusCode !== 200) {
-        void readAll(res).then((text) => {
-          let message = text;
-          try {
-            const body = JSON.parse(text) as { Message?: string; message?: string };
-            message = body.Message ?? body.message ?? text;
-          } catch {
-            // not JSON: print the raw text
-          }
-          const code = String(res.headers['x-amzn-errortype'] ?? res.statusCode).split(':')[0];
-          process.stderr.write(
-            `\nAn error occurred (${code}) when calling the PutMedia operation: ${message}\n`,
-          );
+        void readAll(res).then((body) => {
           source.destroy();
-          resolve(255);
+          const headers = Object.fromEntries(Object.entries(res.headers).map(([k, x]) => [k, String(x)]));
+          reject(
+            new CliError(
+              serviceErrorMessage('PutMedia', { attempts: 1, status: res.statusCode, headers, body }),
+            ),
+          );
         }, reject);
         return;
       }
       let sawError = false;
       let pending = '';
+      let printing = Promise.resolve();
       res.setEncoding('utf8');
       res.on('data', (text: string) => {
         pending += text;
@@ -160,20 +204,28 @@ export async function putMediaCommand(argv: string[]): Promise<number> {
           const line = pending.slice(0, nl).trim();
           pending = pending.slice(nl + 1);
           if (!line) continue;
-          process.stdout.write(`${line}\n`);
-          if ((JSON.parse(line) as { EventType?: string }).EventType === 'ERROR') sawError = true;
+          const ack = parsePyJson(line) as Record<string, unknown>;
+          if (ack.EventType === 'ERROR') sawError = true;
+          printing = printing.then(async () =>
+            printOutput(
+              g.output === 'json' && !g.query ? `${line}\n` : await formatResponse('PutMedia', ack, options),
+              undefined,
+            ),
+          );
         }
       });
       res.on('end', () => {
         // The server ends the ACK stream after an ERROR or an idle timeout: stop sending.
         source.destroy();
-        resolve(sawError ? 1 : 0);
+        void printing.then(() => resolve(sawError ? 1 : 0));
       });
       res.on('error', reject);
     });
   });
 
-  const body = o.live ? paced(source) : source;
+  // The response (and its failure) can come while the body is still being sent: handled below.
+  outcome.catch(() => undefined);
+  const body = live ? paced(source) : source;
   try {
     for await (const chunk of body) {
       if (!request.write(chunk)) await new Promise((r) => request.once('drain', r));

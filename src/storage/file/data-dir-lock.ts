@@ -34,7 +34,7 @@ export function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
-        throw new Error(`data directory ${dataDir} is in use by process ${owner}`);
+        throw new Error(`data directory ${dataDir} is in use by process ${owner}`, { cause: err });
       }
       // Stale (its process is gone) or our own leftover: remove it and try once more.
       unlinkSync(path);

@@ -105,6 +105,33 @@ describe('GetMedia limits', () => {
     }
   });
 
+  test('readers that hang up while idle at the live edge free their connection slots', async () => {
+    const live = await startServer({ limits: { getMediaIdleEndMs: 0 } });
+    try {
+      const kv = controlPlaneClient(live.endpoint);
+      await kv.send(new CreateStreamCommand({ StreamName: 'idle', DataRetentionInHours: 1 }));
+      kv.destroy();
+      for (let round = 0; round < 2; round++) {
+        const sockets = [1, 2, 3].map(() => rawGetMedia(live.endpoint, 'idle'));
+        await new Promise((r) => setTimeout(r, 300));
+        for (const s of sockets) s.end(); // FIN only: the server must notice without writing
+        await new Promise((r) => setTimeout(r, 900)); // also stays within 5 calls/s
+      }
+      const client = mediaClient(live.endpoint);
+      try {
+        const out = await client.send(
+          new GetMediaCommand({ StreamName: 'idle', StartSelector: { StartSelectorType: 'NOW' } }),
+        );
+        assert.equal(out.ContentType, 'video/webm');
+        (out.Payload as unknown as Socket).destroy();
+      } finally {
+        client.destroy();
+      }
+    } finally {
+      await live.close();
+    }
+  });
+
   test('the per-session data-rate cap slows a catch-up read (KVS: 25 MB/s)', async () => {
     const capped = await startServer({
       limits: { getMediaBytesPerSecond: 1_000_000, getMediaIdleEndMs: 200 },
