@@ -41,6 +41,8 @@ export class PutMediaSession {
   #pendingTags: { name: string; value: string }[] = [];
   #previousLatestFrameTc = -Infinity;
   #persistChain: Promise<void> = Promise.resolve();
+  /** Resolves once the previous fragment has been handed to FragmentStore.appendFragment. */
+  #appendCalled: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #finished = false;
   #body: Readable | undefined;
@@ -235,12 +237,27 @@ export class PutMediaSession {
     if (this.#inFlight >= this.#a.limits.maxFragmentsInFlight) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
-    this.#persistChain = this.#persistChain.then(async () => {
+    // The append is handed to the store as soon as the previous fragment's was (the store keeps
+    // call order), not after it completed: fragments in flight then share group-committed syncs
+    // instead of paying one fdatasync + index commit each in turn. ACKs stay in order below.
+    const previousCalled = this.#appendCalled;
+    let called!: () => void;
+    this.#appendCalled = new Promise<void>((resolve) => (called = resolve));
+    const appended = (async () => {
       try {
+        await previousCalled;
         const headerId = await header.headerId;
-        await fragments.appendFragment(stream.streamId, headerId, fragment.toInput(), fragment.slices, {
+        return fragments.appendFragment(stream.streamId, headerId, fragment.toInput(), fragment.slices, {
           durable,
         });
+      } finally {
+        called();
+      }
+    })();
+    appended.catch(() => undefined); // observed in order by the chain below
+    this.#persistChain = this.#persistChain.then(async () => {
+      try {
+        await appended;
         if (durable) this.#emit({ EventType: 'PERSISTED', ...ids });
       } catch (err) {
         // A session already ending (e.g. its stream was deleted) reports that cause instead.

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import { formatEpochSeconds } from '../core/clock.js';
 import { SEGMENT_UNKNOWN_SIZE_HEADER, endTags, errorTags, startTags } from '../mkv/kvs-chunk.js';
-import type { FragmentMeta, FragmentStore } from '../storage/types.js';
+import type { FragmentMeta, FragmentStore, StreamHeader } from '../storage/types.js';
 import type { StartPoint } from './start-selector.js';
 
 export interface ChunkStreamOptions {
@@ -118,14 +118,7 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
       });
       return;
     }
-    yield header.ebmlHeader;
-    yield SEGMENT_UNKNOWN_SIZE_HEADER;
-    yield header.segmentHeader;
-    yield startTags({
-      fragmentNumber: fragment.fragmentNumber,
-      serverTimestamp: formatEpochSeconds(fragment.serverTimestampMs),
-      producerTimestamp: formatEpochSeconds(fragment.producerTimestampMs),
-    });
+    yield chunkPrefix(o, fragment, header);
     for (let piece = first; !piece.done; piece = await payload.next()) {
       yield piece.value;
       sentBytes += piece.value.length;
@@ -139,6 +132,40 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
     last = fragment.fragmentNumber;
     next = undefined;
   }
+}
+
+/** Recently built chunk prefixes per store, oldest first (Map order); see chunkPrefix. */
+const prefixMemo = new WeakMap<FragmentStore, Map<string, Uint8Array>>();
+const PREFIX_MEMO_ENTRIES = 64;
+
+/**
+ * Everything of a chunk before the fragment bytes, as one buffer: producer EBML header, the
+ * unknown-size Segment, the producer's header elements and the start Tags (spec §6.3). It only
+ * depends on the fragment, so live readers of one stream share the bytes built for the first of
+ * them instead of each encoding the tags and writing four pieces (bench/live-fanout.ts).
+ */
+function chunkPrefix(o: ChunkStreamOptions, fragment: FragmentMeta, header: StreamHeader): Uint8Array {
+  let memo = prefixMemo.get(o.store);
+  if (!memo) prefixMemo.set(o.store, (memo = new Map()));
+  const key = `${o.streamId}/${fragment.headerId}/${fragment.fragmentNumber}/${fragment.serverTimestampMs}/${fragment.producerTimestampMs}`;
+  let prefix = memo.get(key);
+  if (!prefix) {
+    const tags = startTags({
+      fragmentNumber: fragment.fragmentNumber,
+      serverTimestamp: formatEpochSeconds(fragment.serverTimestampMs),
+      producerTimestamp: formatEpochSeconds(fragment.producerTimestampMs),
+    });
+    const parts = [header.ebmlHeader, SEGMENT_UNKNOWN_SIZE_HEADER, header.segmentHeader, tags];
+    prefix = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      prefix.set(part, at);
+      at += part.length;
+    }
+    memo.set(key, prefix);
+    if (memo.size > PREFIX_MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  }
+  return prefix;
 }
 
 /**

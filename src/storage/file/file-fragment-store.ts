@@ -33,11 +33,12 @@ import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
 import { recoverStream } from './recovery.js';
 import { fsyncDirectory, segmentPath } from './segment-files.js';
 import { planRetention } from './retention.js';
+import { SHARED_READ_MAX_BYTES, SharedReads } from './shared-read.js';
 import { StreamLog } from './stream-log.js';
 import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-state.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-const READ_HIGH_WATER_MARK = 64 * 1024;
+const READ_HIGH_WATER_MARK = 256 * 1024;
 const DROPPED_MARK = '.dropped-';
 const ignore = (): void => undefined;
 
@@ -57,6 +58,7 @@ export class FileFragmentStore implements FragmentStore {
   readonly #streams = new Map<string, FileStream>();
   readonly #dropping = new Set<string>();
   readonly #waiters = new AppendWaiters();
+  readonly #sharedReads = new SharedReads();
   /** fdatasync calls issued, for tests and benchmarks of the group commit. */
   readonly stats = { syncs: 0 };
   #state: 'new' | 'open' | 'closed' = 'new';
@@ -266,6 +268,9 @@ export class FileFragmentStore implements FragmentStore {
       return missing;
     }
     if (entry.size === 0) return Readable.from([], { objectMode: false });
+    if (entry.size <= SHARED_READ_MAX_BYTES) {
+      return this.#sharedReads.open(segmentPath(this.#dir(streamId), entry.seg), entry.off, entry.size);
+    }
     return createReadStream(segmentPath(this.#dir(streamId), entry.seg), {
       start: entry.off,
       end: entry.off + entry.size - 1,

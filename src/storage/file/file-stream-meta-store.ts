@@ -6,7 +6,7 @@
  */
 import { resourceInUse } from '../../core/errors.js';
 import type { StreamMetaStore, StreamRecord } from '../types.js';
-import type { MetaEnv } from './lmdb-env.js';
+import { settled, type MetaEnv } from './lmdb-env.js';
 
 export class FileStreamMetaStore implements StreamMetaStore {
   readonly #env: MetaEnv;
@@ -27,20 +27,22 @@ export class FileStreamMetaStore implements StreamMetaStore {
   async create(record: StreamRecord): Promise<void> {
     const { streams } = this.#env;
     // The existence check runs inside the commit, so two racing creates cannot both succeed.
-    const created = await streams.ifNoExists(record.streamName, () => {
-      void streams.put(record.streamName, record);
-    });
+    const created = await settled(
+      streams.ifNoExists(record.streamName, () => {
+        void streams.put(record.streamName, record);
+      }),
+    );
     if (!created) throw resourceInUse(`The stream ${record.streamName} already exists`);
     await this.#env.root.flushed;
   }
 
   async update(record: StreamRecord): Promise<void> {
-    await this.#env.streams.put(record.streamName, record);
+    await settled(this.#env.streams.put(record.streamName, record));
     await this.#env.root.flushed;
   }
 
   async remove(streamName: string): Promise<void> {
-    await this.#env.streams.remove(streamName);
+    await settled(this.#env.streams.remove(streamName));
     await this.#env.root.flushed;
   }
 }

@@ -14,6 +14,7 @@ import {
   type StoredHeader,
   type StreamCursor,
   type TimeKey,
+  settled,
 } from './lmdb-env.js';
 
 export function toFragmentMeta(entry: IndexedFragment): FragmentMeta {
@@ -127,46 +128,52 @@ export class FragmentIndex {
     cursor: StreamCursor,
   ): Promise<void> {
     const env = this.#env;
-    return env.root.transaction(() => {
-      for (const [id, header] of change.headers ?? []) void env.headers.put([streamId, id], header);
-      for (const entry of change.fragments ?? []) {
-        void env.fragments.put([streamId, entry.fragmentNumber], entry);
-        void env.byProducer.put(
-          [streamId, entry.producerTimestampMs, entry.fragmentNumber],
-          entry.fragmentNumber,
-        );
-        void env.byServer.put(
-          [streamId, entry.serverTimestampMs, entry.fragmentNumber],
-          entry.fragmentNumber,
-        );
-      }
-      void env.cursors.put(streamId, cursor);
-    });
+    return settled(
+      env.root.transaction(() => {
+        for (const [id, header] of change.headers ?? []) void env.headers.put([streamId, id], header);
+        for (const entry of change.fragments ?? []) {
+          void env.fragments.put([streamId, entry.fragmentNumber], entry);
+          void env.byProducer.put(
+            [streamId, entry.producerTimestampMs, entry.fragmentNumber],
+            entry.fragmentNumber,
+          );
+          void env.byServer.put(
+            [streamId, entry.serverTimestampMs, entry.fragmentNumber],
+            entry.fragmentNumber,
+          );
+        }
+        void env.cursors.put(streamId, cursor);
+      }),
+    );
   }
 
   /** Removes fragments' entries under all three keys, in one transaction. */
   remove(streamId: string, entries: readonly IndexedFragment[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const env = this.#env;
-    return env.root.transaction(() => {
-      for (const entry of entries) {
-        void env.fragments.remove([streamId, entry.fragmentNumber]);
-        void env.byProducer.remove([streamId, entry.producerTimestampMs, entry.fragmentNumber]);
-        void env.byServer.remove([streamId, entry.serverTimestampMs, entry.fragmentNumber]);
-      }
-    });
+    return settled(
+      env.root.transaction(() => {
+        for (const entry of entries) {
+          void env.fragments.remove([streamId, entry.fragmentNumber]);
+          void env.byProducer.remove([streamId, entry.producerTimestampMs, entry.fragmentNumber]);
+          void env.byServer.remove([streamId, entry.serverTimestampMs, entry.fragmentNumber]);
+        }
+      }),
+    );
   }
 
   /** Removes everything the index knows about the stream, cursor included. */
   dropStream(streamId: string): Promise<void> {
     const env = this.#env;
-    return env.root.transaction(() => {
-      const range = { start: [streamId], end: [streamId, HIGH] };
-      for (const key of [...env.fragments.getKeys(range)]) void env.fragments.remove(key);
-      for (const key of [...env.byProducer.getKeys(range)]) void env.byProducer.remove(key);
-      for (const key of [...env.byServer.getKeys(range)]) void env.byServer.remove(key);
-      for (const key of [...env.headers.getKeys(range)]) void env.headers.remove(key);
-      void env.cursors.remove(streamId);
-    });
+    return settled(
+      env.root.transaction(() => {
+        const range = { start: [streamId], end: [streamId, HIGH] };
+        for (const key of [...env.fragments.getKeys(range)]) void env.fragments.remove(key);
+        for (const key of [...env.byProducer.getKeys(range)]) void env.byProducer.remove(key);
+        for (const key of [...env.byServer.getKeys(range)]) void env.byServer.remove(key);
+        for (const key of [...env.headers.getKeys(range)]) void env.headers.remove(key);
+        void env.cursors.remove(streamId);
+      }),
+    );
   }
 }

@@ -59,11 +59,28 @@ export interface MetaEnv {
 
 export const META_FILE = 'meta.lmdb';
 
+/**
+ * Awaits an LMDB write and observes the `commitError` lmdb-js attaches to a failed commit: that
+ * is a second, rejected promise (the I/O cause, e.g. ENOSPC), which would otherwise be an
+ * unhandled rejection and terminate the server when the disk fills up.
+ */
+export async function settled<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    (err as { commitError?: Promise<unknown> } | undefined)?.commitError?.catch(() => undefined);
+    throw err;
+  }
+}
+
 export function openMetaEnv(dataDir: string): MetaEnv {
   // noSync stays false. lmdb-js's default overlappingSync resolves writes at commit and flushes
   // just after; the fragment index tolerates that (recovery re-derives it from segments), and
   // the stream-metadata store awaits `flushed` itself.
-  const root = open({ path: join(dataDir, META_FILE), maxDbs: 16, noSync: false });
+  // eventTurnBatching is off: with it, lmdb-js 3.x opens each event turn's batch with a write
+  // whose promise nobody holds, so a failed commit (full disk) became an unhandled rejection
+  // that killed the process. Every multi-write here is an explicit transaction anyway.
+  const root = open({ path: join(dataDir, META_FILE), maxDbs: 16, noSync: false, eventTurnBatching: false });
   return {
     root,
     streams: root.openDB<StreamRecord, string>({ name: 'streams' }),

@@ -22,6 +22,8 @@ export interface FileStream {
   nextHeaderId: number;
   /** Tail of the per-stream commit chain; never rejects. */
   commitTail: Promise<void>;
+  /** Resolves once the last chained commit has been started (or skipped); never rejects. */
+  commitStarted: Promise<void>;
 }
 
 export function newFileStream(log: StreamLog): FileStream {
@@ -34,26 +36,49 @@ export function newFileStream(log: StreamLog): FileStream {
     headerCommits: new Map(),
     nextHeaderId: 1,
     commitTail: Promise.resolve(),
+    commitStarted: Promise.resolve(),
   };
 }
 
-/** Runs `commit` once the write is synced and every earlier commit of the stream is done. */
+/**
+ * Runs `commit` once the write is synced and every earlier commit of the stream has been
+ * started; the returned promise settles only after every earlier one settled. Commit k+1 does
+ * not wait for commit k to finish: lmdb-js runs transaction callbacks in call order and commits
+ * them in that order (its README, "Asynchronous Transaction Ordering"), so index order is kept
+ * while appends in flight share one LMDB commit and sync instead of paying one each in turn.
+ */
 export function chainCommit<T>(
   stream: FileStream,
   written: Promise<WriteResult>,
   commit: (w: WriteResult) => Promise<T>,
 ): Promise<T> {
-  const previous = stream.commitTail;
+  const previousStarted = stream.commitStarted;
+  const previousDone = stream.commitTail;
+  let started!: () => void;
+  stream.commitStarted = new Promise<void>((resolve) => (started = resolve));
   const done = (async () => {
     let result: WriteResult;
     try {
       result = await written;
       await result.synced;
-    } finally {
+    } catch (err) {
       // Even a failed append waits its turn, so the chain's tail never overtakes a commit.
-      await previous;
+      await previousDone;
+      started();
+      throw err;
     }
-    return commit(result);
+    await previousStarted;
+    let committing: Promise<T>;
+    try {
+      committing = commit(result);
+    } finally {
+      started();
+    }
+    try {
+      return await committing;
+    } finally {
+      await previousDone;
+    }
   })();
   stream.commitTail = done.then(ignore, ignore);
   return done;
