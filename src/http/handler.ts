@@ -68,23 +68,6 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Like sendError, with the generic AWS front end's lowercase `{"message"}` body (spec §1.5). */
-function sendAuthError(res: ServerResponse, requestId: string, err: KvsError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const payload = Buffer.from(JSON.stringify({ message: err.message }));
-  res.writeHead(err.status, {
-    ...requestIdHeaders(requestId),
-    'x-amzn-ErrorType': err.code,
-    'x-amz-ErrorType': err.code,
-    'Content-Type': 'application/json',
-    'Content-Length': payload.length,
-  });
-  res.end(payload);
-}
-
 /** Reads the JSON body's bytes, failing with 408 if they do not all arrive in time. */
 async function readBodyWithin(req: IncomingMessage, ms: number): Promise<Buffer> {
   let timer: NodeJS.Timeout | undefined;
@@ -229,8 +212,8 @@ export function createRequestHandler(options: HandlerOptions) {
       ctx.logFields.error = kvsError.code;
       // Drain what the client is still sending so the error can be read on a kept-alive socket.
       req.resume();
-      if (kvsError instanceof AuthError) sendAuthError(res, requestId, kvsError);
-      else sendError(res, requestId, kvsError);
+      // Authentication failures come from the generic AWS front end: lowercase `message` (spec §1.5).
+      sendError(res, requestId, kvsError, kvsError instanceof AuthError ? 'message' : 'Message');
       if ((kvsError.status === 408 || kvsError.status === 413) && !req.complete) {
         // A body too slow (408) or too large (413) to read is drained only for a moment: a
         // client that keeps trickling or flooding loses the connection after DRAIN_MS.

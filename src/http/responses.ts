@@ -29,12 +29,17 @@ export function toKvsError(err: unknown): KvsError {
   );
 }
 
-export function sendError(res: ServerResponse, requestId: string, err: KvsError): void {
+export function sendError(
+  res: ServerResponse,
+  requestId: string,
+  err: KvsError,
+  messageKey: 'Message' | 'message' = 'Message',
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const payload = Buffer.from(JSON.stringify({ Message: err.message }));
+  const payload = Buffer.from(JSON.stringify({ [messageKey]: err.message }));
   res.writeHead(err.status, {
     ...requestIdHeaders(requestId),
     'x-amzn-ErrorType': err.code,
