@@ -38,7 +38,7 @@ import { StreamLog } from './stream-log.js';
 import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-state.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-const READ_HIGH_WATER_MARK = 256 * 1024;
+const READ_HIGH_WATER_MARK = 64 * 1024;
 const DROPPED_MARK = '.dropped-';
 const ignore = (): void => undefined;
 
