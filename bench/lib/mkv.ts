@@ -4,35 +4,14 @@
  * built once and shared. Each cluster is sent as a small per-cluster head (Cluster ID, 8-byte
  * size, 8-byte Timecode) followed by the shared block bytes, so a 1 GB upload needs no 1 GB of
  * memory and never mutates a buffer that is still queued on a socket.
- * Built with kvideo's own EBML writer, like test/helpers/mkv-stream.ts.
+ * Built with kvideo's own EBML writer; the producer header is the tests' (test/helpers/mkv-stream.ts).
  */
 import { EbmlId } from '../../src/mkv/ids.js';
-import { concatBytes, stringElement, uintElement, writeElement } from '../../src/mkv/writer.js';
+import { concatBytes, uintElement, writeElement } from '../../src/mkv/writer.js';
+import { ebmlHeader, segmentHead } from '../../test/helpers/mkv-stream.js';
 
 export function producerHeader(): Buffer {
-  const ebml = writeElement(EbmlId.EBML, [
-    uintElement(EbmlId.EBMLVersion, 1),
-    uintElement(EbmlId.EBMLReadVersion, 1),
-    uintElement(EbmlId.EBMLMaxIDLength, 4),
-    uintElement(EbmlId.EBMLMaxSizeLength, 8),
-    stringElement(EbmlId.DocType, 'matroska'),
-    uintElement(EbmlId.DocTypeVersion, 2),
-    uintElement(EbmlId.DocTypeReadVersion, 2),
-  ]);
-  const segmentStart = Uint8Array.of(0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
-  const info = writeElement(EbmlId.Info, [
-    uintElement(EbmlId.TimecodeScale, 1_000_000),
-    stringElement(EbmlId.MuxingApp, 'kvideo-bench'),
-  ]);
-  const tracks = writeElement(EbmlId.Tracks, [
-    writeElement(EbmlId.TrackEntry, [
-      uintElement(EbmlId.TrackNumber, 1),
-      uintElement(EbmlId.TrackUID, 1),
-      uintElement(EbmlId.TrackType, 1),
-      stringElement(EbmlId.CodecID, 'V_MPEG4/ISO/AVC'),
-    ]),
-  ]);
-  return Buffer.from(concatBytes([ebml, segmentStart, info, tracks]));
+  return Buffer.from(concatBytes([ebmlHeader(), segmentHead(1)]));
 }
 
 export interface ClusterTemplate {
