@@ -6,7 +6,7 @@
 import type { archived } from '../api/index.js';
 import { toJsonEpochSeconds } from '../core/clock.js';
 import { invalidArgument } from '../core/errors.js';
-import type { FragmentMeta, FragmentStore, TimestampClock } from '../storage/types.js';
+import type { FragmentMeta, FragmentStore, TimestampClock, TimestampCursor } from '../storage/types.js';
 
 const DEFAULT_MAX_RESULTS = 1000;
 
@@ -58,7 +58,7 @@ export function listFragments(
   let clock: TimestampClock;
   let startMs: number;
   let endMs: number;
-  let after: { timestampMs: number; fragmentNumber: string } | undefined;
+  let after: TimestampCursor | undefined;
   if (input.NextToken !== undefined) {
     const cursor = decodeCursor(input.NextToken);
     ({ c: clock, s: startMs, e: endMs } = cursor);

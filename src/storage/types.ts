@@ -64,6 +64,12 @@ export type FragmentInput = Omit<FragmentMeta, 'size' | 'headerId'>;
 
 export type TimestampClock = 'PRODUCER' | 'SERVER';
 
+/** A position in a timestamp-ordered listing: the last fragment returned (pagination cursor). */
+export interface TimestampCursor {
+  timestampMs: number;
+  fragmentNumber: string;
+}
+
 export interface FragmentStoreCapabilities {
   /** Data survives close() and reopen (file backend yes, memory backend no). */
   persistent: boolean;
@@ -130,7 +136,7 @@ export interface FragmentStore {
     startMs: number,
     endMs: number,
     limit: number,
-    after?: { timestampMs: number; fragmentNumber: string },
+    after?: TimestampCursor,
   ): FragmentMeta[];
 
   /** Streams the payload bytes of a stored fragment from storage, with backpressure. */

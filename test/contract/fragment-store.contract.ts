@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import type { FragmentStore } from '../../src/storage/index.js';
+import type { FragmentStore, TimestampCursor } from '../../src/storage/index.js';
 import { appendRange, fn, header, input, payloadBytes, readPayload, slicesOf } from './fragment-fixtures.js';
 
 export interface FragmentStoreHarness {
@@ -126,7 +126,7 @@ export function runFragmentStoreContract(name: string, factory: () => Promise<Fr
       const inRange = h.store.listByTimestamp(s, 'PRODUCER', 2000, 4000, 100).map((m) => m.fragmentNumber);
       assert.deepEqual(inRange, [3, 4, 5, 6, 7, 8].map(fn));
       const pages: string[][] = [];
-      let cursor: { timestampMs: number; fragmentNumber: string } | undefined;
+      let cursor: TimestampCursor | undefined;
       for (;;) {
         const page = h.store.listByTimestamp(s, 'PRODUCER', 0, 10_000, 3, cursor);
         if (page.length === 0) break;

@@ -26,7 +26,14 @@ import {
   toFragmentMeta as toStoredMeta,
 } from '../checks.js';
 import { findContaining } from '../time-lookup.js';
-import type { FragmentInput, FragmentMeta, FragmentStore, StreamHeader, TimestampClock } from '../types.js';
+import type {
+  FragmentInput,
+  FragmentMeta,
+  FragmentStore,
+  StreamHeader,
+  TimestampClock,
+  TimestampCursor,
+} from '../types.js';
 import { FragmentIndex, toFragmentMeta } from './fragment-index.js';
 import type { IndexedFragment, MetaEnv } from './lmdb-env.js';
 import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
@@ -253,7 +260,7 @@ export class FileFragmentStore implements FragmentStore {
     startMs: number,
     endMs: number,
     limit: number,
-    after?: { timestampMs: number; fragmentNumber: string },
+    after?: TimestampCursor,
   ): FragmentMeta[] {
     assertStreamId(streamId);
     return this.#index.list(streamId, clock, startMs, endMs, limit, after);

@@ -6,7 +6,7 @@
  */
 import { toStoredWidth } from '../checks.js';
 import type { TimeIndexSeeks } from '../time-lookup.js';
-import type { FragmentMeta, TimestampClock } from '../types.js';
+import type { FragmentMeta, TimestampClock, TimestampCursor } from '../types.js';
 import {
   HIGH,
   type IndexedFragment,
@@ -84,7 +84,7 @@ export class FragmentIndex {
     startMs: number,
     endMs: number,
     limit: number,
-    after?: { timestampMs: number; fragmentNumber: string },
+    after?: TimestampCursor,
   ): FragmentMeta[] {
     if (limit <= 0 || !(startMs <= endMs)) return [];
     const db = clock === 'PRODUCER' ? this.#env.byProducer : this.#env.byServer;

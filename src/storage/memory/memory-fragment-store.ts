@@ -17,7 +17,14 @@ import {
   toStoredWidth,
 } from '../checks.js';
 import { findContaining } from '../time-lookup.js';
-import type { FragmentInput, FragmentMeta, FragmentStore, StreamHeader, TimestampClock } from '../types.js';
+import type {
+  FragmentInput,
+  FragmentMeta,
+  FragmentStore,
+  StreamHeader,
+  TimestampClock,
+  TimestampCursor,
+} from '../types.js';
 import { compareStrings, compareTimeKeys, lowerBound, upperBound, type TimeKey } from './sorted.js';
 
 interface StoredFragment {
@@ -166,7 +173,7 @@ export class MemoryFragmentStore implements FragmentStore {
     startMs: number,
     endMs: number,
     limit: number,
-    after?: { timestampMs: number; fragmentNumber: string },
+    after?: TimestampCursor,
   ): FragmentMeta[] {
     assertStreamId(streamId);
     const keys = this.#timeIndex(streamId, clock);

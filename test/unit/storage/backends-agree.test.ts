@@ -11,6 +11,7 @@ import {
   openMemoryStorage,
   type FragmentMeta,
   type Storage,
+  type TimestampCursor,
 } from '../../../src/storage/index.js';
 import { fn, header, input, payloadBytes, slicesOf } from '../../contract/fragment-fixtures.js';
 import { tempDir } from '../../contract/temp-dir.js';
@@ -97,7 +98,7 @@ test('memory and file backends agree with the reference', async () => {
             .map((m) => m.fragmentNumber);
           for (const storage of [memory, file]) {
             const got: string[] = [];
-            let cursor: { timestampMs: number; fragmentNumber: string } | undefined;
+            let cursor: TimestampCursor | undefined;
             for (;;) {
               const page = storage.fragments.listByTimestamp(streamId, clock, lo, hi, pageSize, cursor);
               if (page.length === 0) break;
