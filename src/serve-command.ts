@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadCredentialsFile } from './auth/index.js';
 import { createKvideoServer } from './server.js';
+import { LIMITS_USAGE, LIMIT_OPTIONS, limitsFromFlags } from './serve-limits.js';
 
 export const SERVE_USAGE = `usage: kvideo serve [options]
 
@@ -16,13 +17,18 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --region R            region written into stream ARNs (env KVIDEO_REGION, default us-west-2)
   --account-id N        account id written into stream ARNs (env KVIDEO_ACCOUNT_ID, default 000000000000)
   --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
-  --unthrottled         no GetMedia data-rate cap (env KVIDEO_UNTHROTTLED=1)
   --log-level LEVEL     trace|debug|info|warn|error|silent (env KVIDEO_LOG_LEVEL, default info)
   --auth FILE           enforce SigV4 with the keys in FILE (JSON or YAML, see README)
                         (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (env KVIDEO_TLS_CERT)
   --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
-`;
+${LIMITS_USAGE}`;
+
+/** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+}
 
 export async function serve(argv: string[]): Promise<void> {
   const env = process.env;
@@ -35,7 +41,7 @@ export async function serve(argv: string[]): Promise<void> {
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'public-endpoint': { type: 'string' },
-      unthrottled: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
       'log-level': { type: 'string' },
       auth: { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -52,7 +58,7 @@ export async function serve(argv: string[]): Promise<void> {
   const host = values.host ?? env.KVIDEO_HOST ?? '127.0.0.1';
   const dataDir = values['data-dir'] ?? env.KVIDEO_DATA_DIR ?? './data';
   const logger = pino({ level: values['log-level'] ?? env.KVIDEO_LOG_LEVEL ?? 'info', base: undefined });
-  const unthrottled = values.unthrottled ?? env.KVIDEO_UNTHROTTLED === '1';
+  const limitSettings = limitsFromFlags(values, env);
   const authFile = values.auth ?? env.KVIDEO_AUTH_FILE;
   const credentials = authFile ? loadCredentialsFile(authFile) : undefined;
   const tlsCert = values['tls-cert'] ?? env.KVIDEO_TLS_CERT;
@@ -69,7 +75,7 @@ export async function serve(argv: string[]): Promise<void> {
         ? { accountId: values['account-id'] ?? env.KVIDEO_ACCOUNT_ID }
         : {}),
     },
-    limits: unthrottled ? { getMediaBytesPerSecond: 0 } : {},
+    ...limitSettings,
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
     ...(credentials ? { credentials } : {}),
     ...(tls ? { tls } : {}),
@@ -83,6 +89,13 @@ export async function serve(argv: string[]): Promise<void> {
     },
     'kvideo listening',
   );
+  if (!credentials && !isLoopbackHost(host)) {
+    logger.warn(
+      { host },
+      'listening beyond loopback without --auth: anyone who can reach this address can read, write and ' +
+        'delete every stream. Set --auth FILE (and --tls-cert/--tls-key); see README "Running beyond loopback".',
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string): void => {

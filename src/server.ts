@@ -11,7 +11,9 @@ import { createAuthenticator, type CredentialStore } from './auth/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { DEFAULT_IDENTITY, type ServiceIdentity } from './core/config.js';
 import { silentLogger, type Logger } from './core/logger.js';
+import { MemoryBudget } from './core/memory-budget.js';
 import { CallRateLimiter, ConnectionCounter } from './core/rate-limit.js';
+import { capConnections } from './http/connection-cap.js';
 import { createRequestHandler } from './http/handler.js';
 import { putMediaRoute } from './http/put-media-route.js';
 import { PUT_MEDIA_PATH } from './http/router.js';
@@ -53,6 +55,8 @@ export interface HttpLimits {
   maxHeaderSize: number;
   /** Idle kept-alive connections are closed after this long. */
   keepAliveTimeoutMs: number;
+  /** Open connections at most; newer ones are closed on accept (src/http/connection-cap.ts). 0 = no cap. */
+  maxConnections: number;
 }
 
 export const HTTP_DEFAULTS: HttpLimits = {
@@ -61,6 +65,7 @@ export const HTTP_DEFAULTS: HttpLimits = {
   jsonBodyTimeoutMs: 60_000,
   maxHeaderSize: 16 * 1024,
   keepAliveTimeoutMs: 65_000,
+  maxConnections: 4096,
 };
 
 export interface KvideoServer {
@@ -104,6 +109,7 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
       connections: new ConnectionCounter(limits.getMediaConnectionsPerStream),
     },
     ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
+    ingestBudget: new MemoryBudget(limits.ingestMemoryBytes),
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
   };
   const http = { ...HTTP_DEFAULTS, ...options.http };
@@ -132,6 +138,7 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
   // Producers such as ffmpeg half-close after the last body byte; node would then end the socket
   // and drop the ACKs still due (RECEIVED/PERSISTED of the last fragment). Keep the write side open.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  capConnections(server, http.maxConnections, logger);
 
   return {
     server,

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import type { CallRateLimiter, ConnectionCounter } from '../core/rate-limit.js';
 import type { IngestRegistry } from '../ingest/ingest-registry.js';
 import type { IngestLimits } from '../ingest/limits.js';
@@ -26,6 +27,17 @@ export interface ServerLimits {
   putMediaCallsPerSecond: number;
   /** Concurrent PutMedia connections per stream (KVS: 1). */
   putMediaConnectionsPerStream: number;
+  /**
+   * Bytes all PutMedia sessions together may hold in memory (partial and unpersisted fragments,
+   * buffered elements); a session that would exceed it gets ERROR 4001. 0 = unlimited.
+   */
+  ingestMemoryBytes: number;
+  /**
+   * A GetMedia / GetMediaForFragmentList response whose client has not taken any bytes for this
+   * long while the server had bytes to send (socket backpressure held) is ended, freeing its
+   * reader slot (issue #11). 0 = never.
+   */
+  readerStallTimeoutMs: number;
 }
 
 export const KVS_LIMITS: ServerLimits = {
@@ -36,6 +48,8 @@ export const KVS_LIMITS: ServerLimits = {
   getMediaIdleEndMs: 0,
   putMediaCallsPerSecond: 5,
   putMediaConnectionsPerStream: 1,
+  ingestMemoryBytes: 256 * 1024 * 1024,
+  readerStallTimeoutMs: 30_000,
 };
 
 export interface ActionServices {
@@ -47,6 +61,8 @@ export interface ActionServices {
   ingest: IngestRegistry;
   getMediaLimits: { calls: CallRateLimiter; connections: ConnectionCounter };
   ingestLimits: IngestLimits;
+  /** Server-wide budget for bytes PutMedia sessions hold in memory (limits.ingestMemoryBytes). */
+  ingestBudget: MemoryBudget;
   /** Origin returned by GetDataEndpoint, e.g. http://127.0.0.1:4567 (no path, no trailing slash). */
   dataEndpoint(): string;
 }

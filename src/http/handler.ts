@@ -20,6 +20,7 @@ import {
 import { parseJsonBody, readBodyBytes } from './json-body.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
 import { routeOperation } from './router.js';
+import { watchStall } from './stall-watchdog.js';
 
 /** Extra routes outside the generated table (PutMedia), keyed by path. */
 export type RawRoute = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
@@ -116,12 +117,19 @@ async function dispatch(
   }
   res.writeHead(200, { ...requestIdHeaders(ctx.requestId), 'Content-Type': result.contentType });
   res.flushHeaders();
+  // A client that takes no bytes for readerStallTimeoutMs loses the connection and its slot.
+  const stopWatch = watchStall(res, services.limits.readerStallTimeoutMs, () => {
+    ctx.logFields.stalled = true;
+    res.destroy(new Error('reader stalled'));
+  });
   try {
     await pipeline(result.body, res);
   } catch (err) {
     // The client went away or the source failed mid-stream; the status is already sent.
     result.body.destroy();
     if (!res.destroyed) res.destroy(err as Error);
+  } finally {
+    stopWatch();
   }
 }
 

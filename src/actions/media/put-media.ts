@@ -73,6 +73,7 @@ export function startPutMedia(
         clock: services.clock,
         limits: services.ingestLimits,
         logger: services.logger,
+        budget: services.ingestBudget.account(),
         emit,
       });
       try {
