@@ -157,8 +157,9 @@ export class PutMediaSession {
       events = parse();
     } catch (err) {
       if (!(err instanceof MkvFormatError)) this.#a.logger.error({ err }, 'matroska parser failed');
-      if (err instanceof MkvLimitError && err.elementId === EbmlId.Tags && this.#current) {
-        // Fragment metadata larger than KVS's limits allow (spec §5.5, §10).
+      if (err instanceof MkvLimitError && err.elementId === EbmlId.Tags) {
+        // Fragment metadata larger than KVS's limits allow (spec §5.5, §10). The fragment may not
+        // have started yet: events of the chunk that failed are not delivered.
         this.#finish(this.#fragmentError('FRAGMENT_METADATA_LIMIT_REACHED'));
         return;
       }
