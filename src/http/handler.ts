@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { operations, shapes, validateInput, type OperationName } from '../api/index.js';
 import { AuthError, streamNameOfArn, type Authenticator, type AuthzResource } from '../auth/index.js';
@@ -19,11 +20,20 @@ import {
 } from '../actions/index.js';
 import { parseJsonBody, readBodyBytes } from './json-body.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
+import { readVerifiedBody } from './signed-body.js';
 import { routeOperation } from './router.js';
 import { watchStall } from './stall-watchdog.js';
 
-/** Extra routes outside the generated table (PutMedia), keyed by path. */
-export type RawRoute = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+/**
+ * Extra routes outside the generated table (PutMedia), keyed by path. `body` is what to read the
+ * request body from: `req` itself, or the already verified bytes of a body signed with its hash.
+ */
+export type RawRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  body: Readable,
+) => Promise<void>;
 
 export interface HandlerOptions {
   services: ActionServices;
@@ -171,9 +181,10 @@ export function createRequestHandler(options: HandlerOptions) {
 
     const run = async (): Promise<void> => {
       if (raw) {
+        let body: Readable = req;
         if (auth) {
           // Streaming body (PutMedia): signed with the empty-string hash or a declared
-          // x-amz-content-sha256 (spec §4); the body is never read for the signature.
+          // x-amz-content-sha256 (spec §4); only a declared concrete hash makes us read it first.
           const principal = await auth.authenticate({
             method: req.method ?? '',
             url: req.url ?? '/',
@@ -189,8 +200,16 @@ export function createRequestHandler(options: HandlerOptions) {
               arns: [headerValue(req, 'x-amzn-stream-arn')],
             }),
           );
+          if (principal.bodySha256 !== undefined) {
+            body = await readVerifiedBody(
+              req,
+              principal.bodySha256,
+              services.ingestBudget,
+              services.ingestLimits.idleTimeoutMs,
+            );
+          }
         }
-        return raw(req, res, ctx);
+        return raw(req, res, ctx, body);
       }
       const bytes = await readBodyWithin(req, jsonBodyTimeoutMs);
       // Authentication comes first (AWS answers 403 before routing or validating).
