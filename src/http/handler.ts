@@ -130,6 +130,10 @@ async function dispatch(
   // A client that takes no bytes for readerStallTimeoutMs loses the connection and its slot.
   const stopWatch = watchStall(res, services.limits.readerStallTimeoutMs, () => {
     ctx.logFields.stalled = true;
+    // A reset, not a FIN: the bytes queued for a client that reads nothing would otherwise keep
+    // the kernel socket (and its buffers) alive behind a zero window.
+    const socket = res.socket;
+    if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
     res.destroy(new Error('reader stalled'));
   });
   try {
