@@ -27,7 +27,16 @@ ${LIMITS_USAGE}`;
 /** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The warning logged when the server is reachable beyond this host without --auth (issue #11). */
+export function exposureWarning(host: string, auth: boolean): string | undefined {
+  if (auth || isLoopbackHost(host)) return undefined;
+  return (
+    `listening on ${host} without --auth: anyone who can reach this address can read, write and ` +
+    'delete every stream. Set --auth FILE (and --tls-cert/--tls-key); see README "Running beyond loopback".'
+  );
 }
 
 export async function serve(argv: string[]): Promise<void> {
@@ -89,13 +98,8 @@ export async function serve(argv: string[]): Promise<void> {
     },
     'kvideo listening',
   );
-  if (!credentials && !isLoopbackHost(host)) {
-    logger.warn(
-      { host },
-      'listening beyond loopback without --auth: anyone who can reach this address can read, write and ' +
-        'delete every stream. Set --auth FILE (and --tls-cert/--tls-key); see README "Running beyond loopback".',
-    );
-  }
+  const warning = exposureWarning(host, credentials !== undefined);
+  if (warning) logger.warn({ host }, warning);
 
   let stopping = false;
   const stop = (signal: string): void => {
