@@ -17,6 +17,8 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { EbmlId } from '../../src/mkv/ids.js';
 import { concatBytes } from '../../src/mkv/writer.js';
+import { cluster } from '../helpers/mkv-stream.js';
+import { putMediaRaw, type Ack } from '../helpers/put-media.js';
 import { tempDir } from '../helpers/server.js';
 import { PRODUCER_HEADER, numberedCluster, postJson } from '../reliability/harness.js';
 import { spawnKvideo, type Child } from './child-server.js';
@@ -178,6 +180,28 @@ describe('hostile uploads hold bounded server memory', () => {
     assert.ok(
       refused.length >= SESSIONS - 6,
       `${refused.length} of ${SESSIONS} refused; ERROR ACKs: ${JSON.stringify(responses.map(errorIds))}`,
+    );
+    // Once the hostile clients are gone, their share of the budget is back: a 45 MB fragment (over
+    // a third of the budget) is accepted. Retried briefly: the server sees the closes asynchronously.
+    await Promise.all(uploads.map((u) => u.closed));
+    const fragment = cluster({
+      timecode: 0,
+      blocks: Array.from({ length: 45 }, (_, f) => ({ rel: f * 10, key: f === 0, size: MB })),
+    });
+    let acks: Ack[] = [];
+    for (let attempt = 0; attempt < 20 && !acks.some((a) => a.EventType === 'PERSISTED'); attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+      acks = (
+        await putMediaRaw({
+          endpoint: srv.endpoint,
+          headers: { 'x-amzn-stream-name': streams[attempt]! },
+          pieces: [PRODUCER_HEADER, fragment],
+        })
+      ).acks;
+    }
+    assert.ok(
+      acks.some((a) => a.EventType === 'PERSISTED'),
+      `budget not given back: ${JSON.stringify(acks)}`,
     );
   });
 });
