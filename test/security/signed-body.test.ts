@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateStreamCommand,
@@ -18,6 +19,7 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { ListFragmentsCommand } from '@aws-sdk/client-kinesis-video-archived-media';
 import { EMPTY_SHA256, STREAMING_PAYLOAD, UNSIGNED_PAYLOAD } from '../../src/auth/index.js';
+import { decodeHttpResponse } from '../helpers/http-chunks.js';
 import { clusters, mkvStream } from '../helpers/mkv-stream.js';
 import type { TestServer } from '../helpers/server.js';
 import { putMediaTo } from './raw-put-media.js';
@@ -201,4 +203,40 @@ describe('signed bodies (--auth)', () => {
       assert.equal(res.headers['x-amzn-errortype'], 'InvalidSignatureException', declared);
     }
   });
+});
+
+test('a PutMedia body signed with its hash must fit in the ingest memory budget (413, nothing ingested)', async () => {
+  const srv = await startAuthServer({ limits: { ingestMemoryBytes: 64 * 1024 } });
+  try {
+    const admin = controlClient(srv.endpoint, ADMIN);
+    await admin.send(new CreateStreamCommand({ StreamName: 'cam-big', DataRetentionInHours: 1 }));
+    admin.destroy();
+    const media = mkvStream({ clusters: clusters(4, 1_700_000_000_000, 40_000) });
+    assert.ok(media.length > 64 * 1024);
+    const signed = await signHeaders(srv.endpoint, '/putMedia', CAMERA, {
+      headers: { 'x-amzn-stream-name': 'cam-big' },
+      body: media,
+      applyChecksum: true,
+    });
+    // The server answers before the body is in and closes: read the answer, ignore EPIPE.
+    const url = new URL(srv.endpoint);
+    const raw = await new Promise<Buffer>((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      const got: Buffer[] = [];
+      socket.on('data', (d: Buffer) => got.push(d));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(Buffer.concat(got)));
+      const head = Object.entries({ ...signed, 'content-length': String(media.length), connection: 'close' })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      socket.write(`POST /putMedia HTTP/1.1\r\n${head}\r\n`);
+      socket.end(media);
+    });
+    const res = decodeHttpResponse(raw);
+    assert.equal(res.status, 413, res.body);
+    assert.equal(res.headers['x-amzn-errortype'], 'ClientLimitExceededException');
+    assert.match(res.body, /must fit in the ingest memory budget/);
+  } finally {
+    await srv.close();
+  }
 });
