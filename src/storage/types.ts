@@ -152,6 +152,9 @@ export interface FragmentStore {
     signal: AbortSignal,
   ): Promise<void>;
 
+  /** Bytes held for the stream: segment files on disk (file backend) or stored payloads (memory). */
+  storedBytes(streamId: string): number;
+
   /** Deletes fragments whose server timestamp is older than `cutoffMs` (whole segments for files). */
   applyRetention(streamId: string, cutoffMs: number): Promise<void>;
   /** Removes every fragment and header of the stream. */
