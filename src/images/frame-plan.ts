@@ -23,38 +23,72 @@ export interface WindowPlan {
   clusterTimecode: number;
 }
 
-/** Parses the window; undefined when it has no video track or no video frame in the last fragment. */
-export function planWindow(header: StreamHeader, clusters: readonly Uint8Array[]): WindowPlan | undefined {
-  const parts = [header.ebmlHeader, SEGMENT_UNKNOWN_SIZE_HEADER, header.segmentHeader, ...clusters];
-  const input = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+interface ClusterScan {
+  timecode: number;
+  /** Video frame times in absolute ticks, in block (decode) order. */
+  frames: number[];
+  /** Whether the cluster's first video block is a key frame. */
+  firstVideoKey: boolean | undefined;
+}
+
+interface Scan {
+  input: Uint8Array;
+  msPerTick: number;
+  clusters: ClusterScan[];
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
-    input.set(part, at);
+    out.set(part, at);
     at += part.length;
   }
+  return out;
+}
+
+/** Parses header + clusters; undefined when unparseable or without a video track. */
+function scan(header: StreamHeader, clusters: readonly Uint8Array[]): Scan | undefined {
+  const input = concat([header.ebmlHeader, SEGMENT_UNKNOWN_SIZE_HEADER, header.segmentHeader, ...clusters]);
   const parser = new MkvIngestParser();
   let msPerTick = 1;
   let videoTrack: number | undefined;
-  let clusterTimecode = 0;
-  let frames: number[] = [];
+  const out: ClusterScan[] = [];
   try {
     for (const event of [...parser.push(input), ...parser.end()]) {
       if (event.type === 'header') {
         msPerTick = event.timecodeScaleNs / 1e6;
         videoTrack = event.tracks.find((t) => t.type === VIDEO_TRACK)?.number;
       } else if (event.type === 'clusterStart') {
-        clusterTimecode = event.timecode;
-        frames = [];
+        out.push({ timecode: event.timecode, frames: [], firstVideoKey: undefined });
       } else if (event.type === 'block' && event.track === videoTrack) {
-        frames.push(clusterTimecode + event.relativeTimecode);
+        const cluster = out.at(-1);
+        if (!cluster) continue;
+        cluster.firstVideoKey ??= event.keyframe;
+        cluster.frames.push(cluster.timecode + event.relativeTimecode);
       }
     }
   } catch {
     return undefined; // unparseable stored bytes: the caller answers MEDIA_ERROR
   }
-  if (videoTrack === undefined || frames.length === 0) return undefined;
-  frames.sort((a, b) => a - b);
-  return { input, msPerTick, frames: [...new Set(frames)], clusterTimecode };
+  return videoTrack === undefined ? undefined : { input, msPerTick, clusters: out };
+}
+
+/**
+ * Whether decoding can start at this fragment: its first video block is a key frame. A
+ * fragment's own "starts with a key frame" flag is not enough, as its first block may be audio.
+ */
+export function startsWithVideoKeyFrame(header: StreamHeader, cluster: Uint8Array): boolean {
+  return scan(header, [cluster])?.clusters[0]?.firstVideoKey === true;
+}
+
+/** Parses the window; undefined when it has no video track or no video frame in the last fragment. */
+export function planWindow(header: StreamHeader, clusters: readonly Uint8Array[]): WindowPlan | undefined {
+  const scanned = scan(header, clusters);
+  const last = scanned?.clusters.at(-1);
+  if (!scanned || !last || last.frames.length === 0) return undefined;
+  const frames = [...new Set(last.frames)].sort((a, b) => a - b);
+  return { input: scanned.input, msPerTick: scanned.msPerTick, frames, clusterTimecode: last.timecode };
 }
 
 /**

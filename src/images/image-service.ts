@@ -10,10 +10,16 @@ import { toJsonEpochSeconds } from '../core/clock.js';
 import { KvsError, clientLimitExceeded } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
-import type { FragmentMeta, FragmentStore, StreamRecord, TimestampClock } from '../storage/types.js';
+import type {
+  FragmentMeta,
+  FragmentStore,
+  StreamHeader,
+  StreamRecord,
+  TimestampClock,
+} from '../storage/types.js';
 import { FfmpegDecoder, QueueFullError } from './ffmpeg-decoder.js';
 import type { FfmpegLocation } from './ffmpeg-locator.js';
-import { frameForOffset, planWindow } from './frame-plan.js';
+import { frameForOffset, planWindow, startsWithVideoKeyFrame } from './frame-plan.js';
 import { planImagesPage, type ImagesPage } from './images-request.js';
 
 /** How far back (server time) a decode window may reach for a key frame. */
@@ -118,9 +124,18 @@ export class ImageService {
     return output;
   }
 
-  /** The fragments to decode for `fragment`: back to the nearest one starting with a key frame. */
-  #window(streamId: string, fragment: FragmentMeta): FragmentMeta[] {
-    if (fragment.startsWithKeyFrame) return [fragment];
+  /**
+   * The payloads to decode for `fragment`: it and the fragments before it (same header, within
+   * KEY_FRAME_LOOKBACK_MS) back to the nearest one whose first video block is a key frame.
+   */
+  async #window(
+    streamId: string,
+    header: StreamHeader,
+    fragment: FragmentMeta,
+    own: Uint8Array,
+  ): Promise<Uint8Array[]> {
+    const window = [own];
+    if (startsWithVideoKeyFrame(header, own)) return window;
     const earlier = this.#o.store
       .listByTimestamp(
         streamId,
@@ -129,11 +144,11 @@ export class ImageService {
         fragment.serverTimestampMs,
         1000,
       )
-      .filter((f) => f.fragmentNumber < fragment.fragmentNumber && f.headerId === fragment.headerId);
-    const window = [fragment];
-    for (let i = earlier.length - 1; i >= 0; i--) {
-      window.unshift(earlier[i]!);
-      if (earlier[i]!.startsWithKeyFrame) break;
+      .filter((f) => f.fragmentNumber < fragment.fragmentNumber);
+    for (let i = earlier.length - 1; i >= 0 && earlier[i]!.headerId === fragment.headerId; i--) {
+      const payload = await readAll(this.#o.store, streamId, earlier[i]!);
+      window.unshift(payload);
+      if (startsWithVideoKeyFrame(header, payload)) break;
     }
     return window;
   }
@@ -157,8 +172,8 @@ export class ImageService {
     if (!header) return fail('the fragment header is missing');
     let clusters: Uint8Array[];
     try {
-      const window = this.#window(stream.streamId, fragment);
-      clusters = await Promise.all(window.map((f) => readAll(this.#o.store, stream.streamId, f)));
+      const own = await readAll(this.#o.store, stream.streamId, fragment);
+      clusters = await this.#window(stream.streamId, header, fragment, own);
     } catch (err) {
       return fail(`reading the fragment failed: ${(err as Error).message}`);
     }
