@@ -20,6 +20,12 @@ export interface StreamRecord {
   creationTimeMs: number;
   dataRetentionInHours: number;
   tags: Record<string, string>;
+  /**
+   * Stream settings kept as the validated API structures (ImageGenerationConfiguration,
+   * NotificationConfiguration); opaque JSON to storage, absent when not configured.
+   */
+  imageGenerationConfiguration?: Record<string, unknown>;
+  notificationConfiguration?: Record<string, unknown>;
 }
 
 export interface StreamMetaStore {
