@@ -160,9 +160,13 @@ export function createRequestHandler(options: HandlerOptions) {
     res.on('close', () => {
       req.socket.off('end', onClientEnd);
       abort.abort(new Error('connection closed'));
-      const { operation: op, stream, error } = ctx.logFields as Record<string, string | undefined>;
-      const opName = op === undefined ? 'unknown' : op.charAt(0).toUpperCase() + op.slice(1);
-      if (!get) services.metrics.request(opName, stream, error, performance.now() - started);
+      // Log fields come from the request before validation: only strings are used as labels.
+      const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      const op = text(ctx.logFields.operation) ?? 'unknown';
+      const opName = op.charAt(0).toUpperCase() + op.slice(1);
+      const stream = text(ctx.logFields.stream);
+      if (!get)
+        services.metrics.request(opName, stream, text(ctx.logFields.error), performance.now() - started);
       services.logger.info({
         requestId,
         ...ctx.logFields,
