@@ -22,6 +22,10 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
                         (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (env KVIDEO_TLS_CERT)
   --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
+  --ffmpeg PATH         ffmpeg binary GetImages decodes with (env KVIDEO_FFMPEG; default: ffmpeg
+                        on PATH; without one GetImages answers an error saying so)
+  --metrics-public      serve GET /metrics without SigV4 even with --auth (env KVIDEO_METRICS_PUBLIC=1;
+                        Prometheus cannot sign scrapes). GET /health is always public.
 ${LIMITS_USAGE}`;
 
 /** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
@@ -55,6 +59,8 @@ export async function serve(argv: string[]): Promise<void> {
       auth: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      ffmpeg: { type: 'string' },
+      'metrics-public': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,8 +81,12 @@ export async function serve(argv: string[]): Promise<void> {
   if (!tlsCert !== !tlsKey) throw new Error('--tls-cert and --tls-key must be given together');
   const tls = tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined;
 
+  const ffmpeg = values.ffmpeg ?? env.KVIDEO_FFMPEG;
+  const metricsPublic = values['metrics-public'] ?? env.KVIDEO_METRICS_PUBLIC === '1';
   const kvideo = await createKvideoServer({
     dataDir,
+    ...(ffmpeg ? { ffmpeg } : {}),
+    metricsPublic,
     logger,
     identity: {
       ...((values.region ?? env.KVIDEO_REGION) ? { region: values.region ?? env.KVIDEO_REGION } : {}),

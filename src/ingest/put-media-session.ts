@@ -9,6 +9,7 @@ import { ackError, type AckErrorCode, type AckEvent, type PutMediaInput } from '
 import type { Clock } from '../core/clock.js';
 import type { BudgetAccount } from '../core/memory-budget.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
 import { MkvFormatError, MkvLimitError } from '../mkv/ebml.js';
 import { EbmlId } from '../mkv/ids.js';
 import { MkvIngestParser, type MkvEvent } from '../mkv/ingest-parser.js';
@@ -27,6 +28,8 @@ export interface PutMediaSessionArgs {
   logger: Logger;
   /** This session's share of the server-wide ingest memory budget (src/core/memory-budget.ts). */
   budget?: BudgetAccount;
+  /** PutMedia.IncomingBytes, IncomingFragments and the latencies (src/metrics). */
+  metrics?: Metrics;
   emit(ack: AckEvent): void;
 }
 
@@ -124,6 +127,7 @@ export class PutMediaSession {
     if (this.#finished) return;
     this.#lastDataAt = this.#a.clock.now();
     this.#windowBytes += chunk.length;
+    this.#a.metrics?.putMediaBytes(this.#a.stream.streamName, chunk.length);
     this.#process(() => this.#parser.push(chunk));
     this.#checkBudget();
   }
@@ -271,6 +275,10 @@ export class PutMediaSession {
     if (fragment.hasFrames) this.#previousLatestFrameTc = fragment.latestFrameTc;
     const ids = { FragmentTimecode: fragment.clusterTimecode, FragmentNumber: fragment.fragmentNumber };
     this.#emit({ EventType: 'RECEIVED', ...ids });
+    this.#a.metrics?.putMediaFragmentReceived(
+      this.#a.stream.streamName,
+      this.#a.clock.now() - fragment.serverTimestampMs,
+    );
     this.#persist(fragment, header, ids);
     return undefined;
   }
@@ -285,6 +293,7 @@ export class PutMediaSession {
     if (this.#inFlight >= this.#a.limits.maxFragmentsInFlight) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
+    const receivedAt = this.#a.clock.now();
     // The append is handed to the store as soon as the previous fragment's was (the store keeps
     // call order), not after it completed: fragments in flight then share group-committed syncs
     // instead of paying one fdatasync + index commit each in turn. ACKs stay in order below.
@@ -307,6 +316,7 @@ export class PutMediaSession {
       try {
         await appended;
         if (durable) this.#emit({ EventType: 'PERSISTED', ...ids });
+        this.#a.metrics?.putMediaFragmentPersisted(stream.streamName, this.#a.clock.now() - receivedAt);
       } catch (err) {
         // A session already ending (e.g. its stream was deleted) reports that cause instead.
         if (this.#finished) return;
