@@ -40,6 +40,8 @@ export interface KvideoOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Connection-level limits against hostile clients; see HTTP_DEFAULTS. */
   http?: Partial<HttpLimits>;
+  /** How long close() lets open PutMedia sessions drain (persist, ACK, end) before cutting them. */
+  shutdownDrainMs?: number;
 }
 
 export interface HttpLimits {
@@ -151,10 +153,13 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     },
     async close() {
       await sweeper.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // Stop accepting, then drain ingest (SIGTERM): every open PutMedia session persists what it
+      // received, sends PERSISTED, ERROR 5000 for the fragment it cannot finish, and ends its response.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const left = await ingest.shutdown(options.shutdownDrainMs ?? 10_000);
+      if (left > 0) logger.warn({ sessions: left }, 'PutMedia sessions still open after the drain timeout');
+      server.closeAllConnections();
+      await closed;
       await storage.close();
     },
   };

@@ -11,6 +11,8 @@ import { requestIdHeaders } from './responses.js';
 export function putMediaRoute(services: ActionServices) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     const handle = startPutMedia(req.headers, services, ctx);
+    // 'close' follows 'finish' (final chunk handed to the OS) or an aborted connection.
+    res.once('close', () => handle.close());
     res.writeHead(200, {
       ...requestIdHeaders(ctx.requestId),
       'Content-Type': 'application/json',

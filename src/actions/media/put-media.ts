@@ -62,6 +62,11 @@ export function parsePutMediaHeaders(headers: HeaderBag): PutMediaInput {
 export interface PutMediaHandle {
   /** Consumes the body, calling `emit` for every ACK; resolves when the response should end. */
   run(body: Readable, emit: (ack: AckEvent) => void, options?: RunOptions): Promise<void>;
+  /**
+   * Frees the stream's PutMedia slot; call once the response is over (sent or aborted), so a
+   * server shutdown that waits for the sessions also waits for their last bytes to go out.
+   */
+  close(): void;
 }
 
 export function startPutMedia(
@@ -93,13 +98,10 @@ export function startPutMedia(
         logger: services.logger,
         emit,
       });
-      try {
-        const done = session.run(body, options);
-        if (shutdownRequested) session.shutdown();
-        await done;
-      } finally {
-        release();
-      }
+      const done = session.run(body, options);
+      if (shutdownRequested) session.shutdown();
+      await done;
     },
+    close: release,
   };
 }
