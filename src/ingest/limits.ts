@@ -29,5 +29,5 @@ export const KVS_INGEST_LIMITS: IngestLimits = {
   idleAckIntervalMs: 3_000,
   idleTimeoutMs: 30_000,
   maxConnectionMs: 45 * 60_000,
-  maxUnpersistedBytes: 64 * 1024 * 1024,
+  maxUnpersistedBytes: 8 * 1024 * 1024,
 };
