@@ -55,6 +55,8 @@ export interface KvideoOptions {
   metricsPublic?: boolean;
   /** Options of the Prometheus metrics (label cap, process metrics). */
   metrics?: PrometheusMetricsOptions;
+  /** How long close() lets open PutMedia sessions drain (persist, ACK, end) before cutting them. */
+  shutdownDrainMs?: number;
 }
 
 export interface HttpLimits {
@@ -208,10 +210,13 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     },
     async close() {
       await sweeper.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // Stop accepting, then drain ingest (SIGTERM): every open PutMedia session persists what it
+      // received, sends PERSISTED, ERROR 5000 for the fragment it cannot finish, and ends its response.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const left = await ingest.shutdown(options.shutdownDrainMs ?? 10_000);
+      if (left > 0) logger.warn({ sessions: left }, 'PutMedia sessions still open after the drain timeout');
+      server.closeAllConnections();
+      await closed;
       await storage.close();
     },
   };

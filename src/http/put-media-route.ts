@@ -17,6 +17,8 @@ export function putMediaRoute(services: ActionServices) {
     body: Readable = req,
   ): Promise<void> => {
     const handle = startPutMedia(req.headers, services, ctx);
+    // 'close' follows 'finish' (final chunk handed to the OS) or an aborted connection.
+    res.once('close', () => handle.close());
     res.writeHead(200, {
       ...requestIdHeaders(ctx.requestId),
       'Content-Type': 'application/json',
@@ -24,11 +26,17 @@ export function putMediaRoute(services: ActionServices) {
     });
     res.flushHeaders();
     let acks = 0;
-    await handle.run(body, (ack) => {
-      acks += 1;
-      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ack)}\n`);
-      if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;
-    });
+    await handle.run(
+      body,
+      (ack) => {
+        acks += 1;
+        if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ack)}\n`);
+        if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;
+      },
+      // node sets `complete` once the terminating chunk (or the Content-Length end) was parsed,
+      // even if the producer resets the connection before 'end' is emitted.
+      { bodyComplete: () => req.complete },
+    );
     ctx.logFields.acks = acks;
     // Captured before end(): the socket is detached from req/res by the time 'finish' fires.
     const socket = res.socket ?? req.socket;

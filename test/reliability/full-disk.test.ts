@@ -2,7 +2,8 @@
  * A full disk (ENOSPC), on a small tmpfs mounted for the test (skipped with a message when mount
  * is not permitted): the producer gets an ERROR ACK (5001 ARCHIVAL_ERROR), the server keeps
  * running and serving, nothing already stored is damaged, and ingest resumes once space returns;
- * after a restart everything acknowledged is still there, bit-exact.
+ * after a restart everything acknowledged is still there, bit-exact. Every fragment that got
+ * RECEIVED gets exactly one of PERSISTED or ERROR.
  *
  * Two ways to fill up: a segment write fails (writev ENOSPC), and, with the disk completely full,
  * small fragments still fit in the segment's last page while the LMDB index commit cannot get a
@@ -112,6 +113,15 @@ test('full disk: ERROR 5001 ACK, nothing stored damaged, ingest resumes when spa
       if (ack.EventType === 'ERROR' && ack.FragmentNumber) errored.push(ack.FragmentNumber);
     }
     acked[stream].push(...persisted(res));
+    // Every fragment that reached RECEIVED ends with exactly one of PERSISTED or ERROR: none is
+    // left without an outcome after the first 5001 (the producer would not know to resend it).
+    for (const ack of res.acks.filter((a) => a.EventType === 'RECEIVED')) {
+      const outcomes = res.acks.filter(
+        (a) =>
+          a.FragmentNumber === ack.FragmentNumber && (a.EventType === 'PERSISTED' || a.EventType === 'ERROR'),
+      );
+      assert.equal(outcomes.length, 1, `${ack.FragmentNumber}: ${JSON.stringify(outcomes)}`);
+    }
     return res;
   };
   const checkIntact = async (phase: string) => {
