@@ -39,7 +39,7 @@ export function putMediaRoute(services: ActionServices) {
     // A body we stopped reading (after an ERROR) must not keep the connection busy, but closing
     // at once with the producer's bytes unread makes the kernel answer them with a reset, and a
     // reset can destroy ACKs the producer has not read yet, the ERROR line among them (kvideo
-    // put-media lost it in 2 of 5 runs). So the rest is read and discarded for a moment, as
+    // put-media lost it in 6 of 10 runs). So the rest is read and discarded for a moment, as
     // HTTP servers do before closing ("lingering close"): the producer sees the response end,
     // stops sending and closes; a producer that keeps sending is cut off after LINGER_MS.
     if (!req.readableEnded) {
