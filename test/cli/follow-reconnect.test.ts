@@ -123,10 +123,16 @@ describe('get-media --follow while the server is down', () => {
       '--follow',
     ]);
     let seen = '';
+    let interrupted = false;
+    // The terminal may be gone by the time a late write reaches it.
+    child.stdin!.on('error', () => undefined);
     child.stdout!.on('data', (d: Buffer) => {
       seen += d.toString();
-      // Ctrl-C once two attempts have been shown.
-      if (seen.includes('attempt 2 failed')) child.stdin!.write('\x03');
+      // Ctrl-C (once) when two attempts have been shown.
+      if (!interrupted && seen.includes('attempt 2 failed')) {
+        interrupted = true;
+        child.stdin!.write('\x03');
+      }
     });
     const { code, output } = await collect(child, 60_000);
     assert.equal(code, 130, output);
