@@ -16,11 +16,23 @@ async function main(argv: string[]): Promise<number> {
   return runCli(argv, SERVE_SUMMARY);
 }
 
+// A command that waits on something nobody will ever resolve lets the event loop run dry, and
+// Node would then exit 0 with nothing said (kvideo put-media once did so when the server was
+// down): never let that pass for success.
+let settled = false;
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('kvideo: internal error: the command stopped without finishing\n');
+  process.exitCode = 255;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
     process.stderr.write(`kvideo: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 255;
   },

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis-video';
@@ -262,7 +262,15 @@ describe('get-media', () => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     // Sessions end at the idle live edge and --follow reconnects with the continuation token.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Interrupted once every fragment is in the outfile (however slow the machine), plus a
+    // moment at the live edge.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const saved = existsSync(out('c.mkv')) ? readFileSync(out('c.mkv')) : Buffer.alloc(0);
+      if (fragmentNumbers(saved).length >= numbers.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const code = await new Promise((r) => child.on('exit', r));

@@ -7,10 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseCredentials } from '../../src/auth/index.js';
 import { awsCliMissing } from '../helpers/aws-cli.js';
+import { clusters, mkvStream } from '../helpers/mkv-stream.js';
 import { startServer, TEST_CREDENTIALS } from '../helpers/server.js';
 import { aws, cliEnv, kvideo, tempHome } from './helpers/run-cli.js';
 import { startSigV4Stub, TLS_CERT } from './helpers/sigv4-stub.js';
@@ -38,6 +41,8 @@ describe('signing and credentials', () => {
   const seenFor = (path: string, from: number) => stub.seen.slice(from).filter((s) => s.path === path);
 
   test('requests are SigV4-signed (service kinesisvideo) with the right key; a wrong key fails', async () => {
+    const oneCluster = join(tempHome(), 'one.mkv');
+    writeFileSync(oneCluster, mkvStream({ clusters: clusters(1) }));
     const from = stub.seen.length;
     const E = ['--endpoint-url', stub.endpoint];
     const [ok, media, put, wrong] = await Promise.all([
@@ -51,7 +56,8 @@ describe('signing and credentials', () => {
         '/dev/null',
         ...E,
       ]),
-      kvideo(['put-media', '--stream-name', 'stub', 'test/fixtures/media/h264-only.mkv', ...E]),
+      // One cluster: the stub acknowledges one fragment, and put-media checks that all were stored.
+      kvideo(['put-media', '--stream-name', 'stub', oneCluster, ...E]),
       kvideo(['list-streams', ...E], { env: cliEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }) }),
     ]);
     assert.equal(ok.code, 0, ok.stderr);

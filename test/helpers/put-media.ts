@@ -81,13 +81,17 @@ export function putMediaRaw(req: PutMediaRequest): Promise<PutMediaResult> {
       .join('');
     socket.write(`POST /putMedia HTTP/1.1\r\n${headerLines}\r\n`);
     // Sleeps end early when the socket closes, so a vanished connection leaves no timer behind.
+    // Each sleep removes its own 'close' listener when it ends (a producer pausing between many
+    // pieces would otherwise pile up listeners: MaxListenersExceededWarning after ten).
     const pause = (ms: number) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        socket.once('close', () => {
+        const done = (): void => {
           clearTimeout(timer);
+          socket.off('close', done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, ms);
+        socket.once('close', done);
       });
     void (async () => {
       for (const piece of req.pieces) {

@@ -1,28 +1,30 @@
 /**
  * `kvideo put-media`: sends a Matroska file or stdin to PutMedia as one chunked upload,
  * optionally paced in real time by cluster timecodes (`--live`), prints every ACK as it arrives,
- * and exits 1 when the server sends an ERROR ACK, 255 when it refuses the request. No AWS CLI
- * command exists for PutMedia (botocore does not model it); the global options work as for
- * every other command: region, profile and credentials, --endpoint-url (else GetDataEndpoint
- * with PUT_MEDIA), --no-sign-request, timeouts, TLS options, --debug, --output and --query
- * (applied to each ACK; with json each ACK is one compact JSON line, as the service sends it).
+ * and ends with a summary on stderr (fragments sent / received / persisted / errors). It never
+ * reports success for data that was not stored: exit 0 only when every fragment sent was
+ * PERSISTED (RECEIVED for a stream with retention 0, which keeps no data), 1 after an ERROR ACK
+ * or a shortfall, 255 when the request was refused, the endpoint unreachable or the connection
+ * broke off. No AWS CLI command exists for PutMedia (botocore does not model it); the global
+ * options work as for every other command: region, profile and credentials, --endpoint-url (else
+ * GetDataEndpoint with PUT_MEDIA), --no-sign-request, timeouts, TLS options, --debug, --output
+ * and --query (applied to each ACK; with json each ACK is one compact JSON line, as sent).
  */
-import { createReadStream } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { MkvIngestParser } from '../../mkv/ingest-parser.js';
 import type { ArgDef } from '../args/arg-table.js';
 import { parseInvocation } from '../args/invocation.js';
 import { serviceErrorMessage, transportErrorMessage } from '../aws/call-errors.js';
 import { resolveDataEndpoint } from '../aws/data-endpoint.js';
 import { AwsSession } from '../aws/session.js';
-import { formatOptions, type CommandDef } from '../command.js';
-import { CliError, EXIT } from '../errors.js';
+import { formatOptions, type CommandContext, type CommandDef } from '../command.js';
+import { CliError, EXIT, InterruptedError } from '../errors.js';
 import { renderCommandHelp } from '../help/render.js';
 import { formatResponse } from '../output/formatter.js';
-import { printOutput } from '../output/pager.js';
-import { parsePyJson } from '../output/py-json.js';
+import { printOutput, writeStdout } from '../output/pager.js';
+import type { AckLine } from '../upload/ack-lines.js';
+import { sendPutMedia, type UploadOutcome } from '../upload/put-media-request.js';
+import { UploadTally } from '../upload/tally.js';
 
 const TABLE: ArgDef[] = [
   { name: 'stream-name', kind: 'value', docType: 'string', help: 'Name of the stream to write to.' },
@@ -56,29 +58,6 @@ const TABLE: ArgDef[] = [
   },
 ];
 
-/** Delays each input chunk that opens a cluster until its timecode is due in wall-clock time. */
-async function* paced(source: Readable): AsyncGenerator<Buffer> {
-  const parser = new MkvIngestParser();
-  let msPerTick = 1;
-  let origin: { wallMs: number; tick: number } | undefined;
-  for await (const chunk of source) {
-    for (const event of parser.push(chunk as Buffer)) {
-      if (event.type === 'header') msPerTick = event.timecodeScaleNs / 1e6;
-      if (event.type !== 'clusterStart') continue;
-      origin ??= { wallMs: Date.now(), tick: event.timecode };
-      const due = origin.wallMs + (event.timecode - origin.tick) * msPerTick - Date.now();
-      if (due > 0) await new Promise((r) => setTimeout(r, due));
-    }
-    yield chunk as Buffer;
-  }
-}
-
-async function readAll(res: IncomingMessage): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of res) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
 export const putMedia: CommandDef = {
   name: 'put-media',
   service: 'kinesis-video-media',
@@ -88,8 +67,14 @@ export const putMedia: CommandDef = {
     description:
       'Sends a Matroska (MKV) file or stdin to a stream with PutMedia, as one HTTP chunked upload, and ' +
       'prints each acknowledgement event (BUFFERING, RECEIVED, PERSISTED, ERROR, IDLE) as it arrives. ' +
-      'Exit status: 0 when the upload completes, 1 after an ERROR acknowledgement, 255 when the ' +
-      'request is refused. Without --endpoint-url, kvideo first calls GetDataEndpoint (APIName PUT_MEDIA).',
+      'Each Cluster of the input is one fragment. At the end a summary goes to stderr: fragments sent, ' +
+      'received, persisted, and ERROR acknowledgements. A stream whose DataRetentionInHours is 0 keeps ' +
+      'no data and never sends PERSISTED; for it (looked up with DescribeStream) RECEIVED counts as ' +
+      'stored. Exit status: 0 when every fragment sent was stored; 1 after an ERROR acknowledgement or ' +
+      'when fewer fragments were stored than sent; 255 when the request is refused (an AWS error such ' +
+      'as ResourceNotFoundException or NotAuthorizedException), the endpoint cannot be reached, the ' +
+      'connection breaks off before the acknowledgement stream ends, or the input cannot be read. ' +
+      'Without --endpoint-url, kvideo first calls GetDataEndpoint (APIName PUT_MEDIA).',
   },
   async run(argv, ctx) {
     const inv = await parseInvocation('kinesis-video-media', TABLE, argv, ctx.globals);
@@ -102,13 +87,17 @@ export const putMedia: CommandDef = {
     const streamArn = v.get('stream-arn') as string | undefined;
     if (!streamName && !streamArn) throw new CliError('one of --stream-name or --stream-arn is required');
     const file = inv.parsed.positionals[0]!;
+    const live = v.has('live');
     const session = new AwsSession(ctx.globals, ctx.debug);
+    const lookup = new AbortController();
     try {
       const region = await session.region();
       const params = {
         ...(streamName ? { StreamName: streamName } : {}),
         ...(streamArn ? { StreamARN: streamArn } : {}),
       };
+      // Opened before any request, so a missing file is reported as such.
+      const source = await openSource(file, live);
       const url = new URL(
         '/putMedia',
         await resolveDataEndpoint(session, ctx.globals.endpointUrl, 'PUT_MEDIA', params),
@@ -129,111 +118,121 @@ export const putMedia: CommandDef = {
         const { signStreamingRequest } = await import('../sign.js');
         headers = await signStreamingRequest(url, headers, { region, credentials });
       }
+      // In parallel with the upload: only the final verdict needs it.
+      const keepsData = keepsDataLookup(session, ctx, params, lookup.signal);
       ctx.debug.log(
         'kvideo.endpoint',
         `Sending http request: POST ${url.href} headers=${JSON.stringify(headers)}`,
       );
-      return await upload(url, headers, file, v.has('live'), session, ctx);
+      return await upload(url, headers, source, live, keepsData, session, ctx);
     } finally {
+      lookup.abort();
       session.destroy();
     }
   },
 };
 
+async function openSource(file: string, live: boolean): Promise<Readable> {
+  if (file === '-') return process.stdin;
+  try {
+    const handle = await open(file, 'r');
+    // Small reads when paced, so a chunk rarely holds more than one Cluster to wait for.
+    return handle.createReadStream({ highWaterMark: live ? 4096 : 64 * 1024 });
+  } catch (err) {
+    throw new CliError(`Could not read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Whether the stream keeps data (DataRetentionInHours > 0); undefined if DescribeStream fails. */
+async function keepsDataLookup(
+  session: AwsSession,
+  ctx: CommandContext,
+  params: Record<string, string>,
+  signal: AbortSignal,
+): Promise<boolean | undefined> {
+  try {
+    const client = await session.client('kinesisvideo', ctx.globals.endpointUrl);
+    const { output } = await session.send(client, 'kinesisvideo', 'DescribeStream', params, {
+      abortSignal: signal,
+    });
+    const info = output.StreamInfo as { DataRetentionInHours?: number } | undefined;
+    return info?.DataRetentionInHours === undefined ? undefined : info.DataRetentionInHours > 0;
+  } catch (err) {
+    ctx.debug.log('kvideo.put-media', `DescribeStream failed (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
 async function upload(
   url: URL,
   headers: Record<string, string>,
-  file: string,
+  source: Readable,
   live: boolean,
+  keepsData: Promise<boolean | undefined>,
   session: AwsSession,
-  ctx: Parameters<CommandDef['run']>[1],
+  ctx: CommandContext,
 ): Promise<number> {
   const g = ctx.globals;
-  const source: Readable = file === '-' ? process.stdin : createReadStream(file);
-  const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-    method: 'POST',
-    headers,
-    ...(url.protocol === 'https:' ? session.tlsOptions() : {}),
-  });
-  // --cli-connect-timeout until connected, then --cli-read-timeout of socket inactivity.
-  const connectTimer = g.connectTimeoutMs
-    ? setTimeout(
-        () => request.destroy(Object.assign(new Error('connect'), { name: 'TimeoutError' })),
-        g.connectTimeoutMs,
-      )
-    : undefined;
-  request.on('socket', (socket) => {
-    socket.once('connect', () => {
-      clearTimeout(connectTimer);
-      if (g.readTimeoutMs) {
-        socket.setTimeout(g.readTimeoutMs, () =>
-          request.destroy(Object.assign(new Error('read'), { name: 'TimeoutError' })),
-        );
-      }
-    });
-  });
-  ctx.interrupt.addEventListener('abort', () => request.destroy(), { once: true });
   const options = formatOptions(g);
-
-  const outcome = new Promise<number>((resolve, reject) => {
-    request.on('error', (err) => {
-      clearTimeout(connectTimer);
-      reject(new CliError(transportErrorMessage(err, url.href) ?? err.message));
-    });
-    request.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        void readAll(res).then((body) => {
-          source.destroy();
-          const headers = Object.fromEntries(Object.entries(res.headers).map(([k, x]) => [k, String(x)]));
-          reject(
-            new CliError(
-              serviceErrorMessage('PutMedia', { attempts: 1, status: res.statusCode, headers, body }),
-            ),
-          );
-        }, reject);
-        return;
-      }
-      let sawError = false;
-      let pending = '';
-      let printing = Promise.resolve();
-      res.setEncoding('utf8');
-      res.on('data', (text: string) => {
-        pending += text;
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (!line) continue;
-          const ack = parsePyJson(line) as Record<string, unknown>;
-          if (ack.EventType === 'ERROR') sawError = true;
-          printing = printing.then(async () =>
-            printOutput(
-              g.output === 'json' && !g.query ? `${line}\n` : await formatResponse('PutMedia', ack, options),
-              undefined,
-            ),
-          );
-        }
-      });
-      res.on('end', () => {
-        // The server ends the ACK stream after an ERROR or an idle timeout: stop sending.
-        source.destroy();
-        void printing.then(() => resolve(sawError ? 1 : 0));
-      });
-      res.on('error', reject);
-    });
+  let sent = 0;
+  const lines: AckLine[] = [];
+  const outcome = await sendPutMedia({
+    url,
+    headers,
+    source,
+    live,
+    tls: url.protocol === 'https:' ? session.tlsOptions() : {},
+    connectTimeoutMs: g.connectTimeoutMs,
+    readTimeoutMs: g.readTimeoutMs,
+    interrupt: ctx.interrupt,
+    onCluster: () => void sent++,
+    async onLine(line) {
+      lines.push(line);
+      // Every line is printed, even one that is not JSON (then as received).
+      const text =
+        (g.output === 'json' && !g.query) || !line.ack
+          ? `${line.text}\n`
+          : await formatResponse('PutMedia', line.ack, options);
+      await writeStdout(text);
+    },
   });
+  // The retention matters only for a finished ACK stream; otherwise it is not waited for.
+  const keeps = outcome.kind === 'completed' ? await keepsData : undefined;
+  const tally = new UploadTally(keeps);
+  tally.sent = sent;
+  for (const line of lines) tally.onAck(line.ack);
+  // Refused or unreachable: the service took nothing, and its error (or the network's) says why.
+  if (outcome.kind === 'refused' || outcome.kind === 'unreachable') throw failure(outcome, url);
+  process.stderr.write(`${tally.summary()}\n`);
+  if (outcome.kind === 'interrupted') throw new InterruptedError(false);
+  if (outcome.kind !== 'completed') throw failure(outcome, url, tally);
+  const verdict = tally.verdict();
+  if (!verdict.ok) throw new CliError(verdict.reason!, 1);
+  return EXIT.ok;
+}
 
-  // The response (and its failure) can come while the body is still being sent: handled below.
-  outcome.catch(() => undefined);
-  const body = live ? paced(source) : source;
-  try {
-    for await (const chunk of body) {
-      if (!request.write(chunk)) await new Promise((r) => request.once('drain', r));
+/** The error for an upload that did not get a finished ACK stream (exit 255). */
+function failure(
+  outcome: Exclude<UploadOutcome, { kind: 'completed' } | { kind: 'interrupted' }>,
+  url: URL,
+  tally?: UploadTally,
+): CliError {
+  switch (outcome.kind) {
+    case 'refused':
+      return new CliError(serviceErrorMessage('PutMedia', { attempts: 1, ...outcome }));
+    case 'unreachable':
+      return new CliError(transportErrorMessage(outcome.error, url.href) ?? outcome.error.message);
+    case 'source':
+      return new CliError(`Could not read the input: ${outcome.error.message}`);
+    case 'broken': {
+      // botocore's words only for a timeout: "closed before we received a valid response" would be wrong.
+      const e = outcome.error as NodeJS.ErrnoException;
+      const cause =
+        e.name === 'TimeoutError'
+          ? transportErrorMessage(e, url.href)!
+          : `${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`;
+      const stored = tally ? `: ${tally.stored} of ${tally.sent} fragments sent were stored` : '';
+      return new CliError(`The connection broke off before the ACK stream ended (${cause})${stored}.`);
     }
-    request.end();
-  } catch (err) {
-    // The server closed the request (after an ERROR ACK) or the source failed; outcome tells which.
-    if (!request.destroyed) request.destroy(err as Error);
   }
-  return outcome;
 }

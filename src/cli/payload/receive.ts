@@ -55,10 +55,17 @@ function retryable(err: unknown): boolean {
   return err.transport || (err.status ?? 0) >= 500 || THROTTLING.has(err.code ?? '');
 }
 
+/** Waits `ms`, or less if `signal` aborts; removes its listener either way (a --follow that
+ * retries for hours must not pile up one abort listener per retry). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -95,6 +102,8 @@ export async function receiveMedia(o: ReceiveOptions): Promise<{ exchange?: Exch
   let exchange: Exchange | undefined;
   let fragments = 0;
   let backoff = 200;
+  /** Failed attempts in a row (calls or broken sessions), reported so a retry is never silent. */
+  let failures = 0;
 
   /** Writes one whole chunk (aligned mode); returns a reason to stop, if any. */
   const handleChunk = async (chunk: AlignedChunk): Promise<StopReason | undefined> => {
@@ -129,10 +138,13 @@ export async function receiveMedia(o: ReceiveOptions): Promise<{ exchange?: Exch
       if (o.interrupt.aborted) return { exchange, stop: 'interrupt' };
       if (!o.follow || !retryable(err)) throw err;
       o.debug.log('kvideo.follow', `GetMedia failed (${(err as Error).message}); retrying in ${backoff} ms`);
+      o.progress.reconnecting(++failures, (err as Error).message, backoff);
       await sleep(backoff, o.interrupt);
       backoff = Math.min(backoff * 2, 5000);
       continue;
     }
+    if (failures > 0) o.progress.reconnected(failures);
+    failures = 0;
     exchange = response.exchange;
     out ??= await o.open();
     const aligner = o.aligned ? new ChunkAligner() : undefined;
@@ -172,7 +184,10 @@ export async function receiveMedia(o: ReceiveOptions): Promise<{ exchange?: Exch
         'kvideo.follow',
         `GetMedia session broke off (${failure.message}); resuming after ${token ?? 'start'}`,
       );
-      await pause(fragments > before);
+      const progressed = fragments > before;
+      failures = progressed ? 1 : failures + 1;
+      o.progress.reconnecting(failures, failure.message, progressed ? 0 : backoff);
+      await pause(progressed);
       continue;
     } finally {
       o.interrupt.removeEventListener('abort', onInterrupt);
