@@ -6,6 +6,7 @@ import type { CommandDef } from '../command.js';
 import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
+import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
 import { getMedia } from './get-media.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandDef[] = [
   getMedia,
   listFragments,
   getMediaForFragmentList,
+  getClip,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */
