@@ -269,9 +269,30 @@ describe('GetClip', { skip: ffmpegMissing }, () => {
     assert.equal(capped.fragments.length, 2);
     const tiny = await createClip(store, stream, selector, Date.now(), { maxFragments: 200, maxBytes: 1 });
     assert.equal(tiny.fragments.length, 1);
-    const parts: Buffer[] = [];
-    for await (const p of capped.body) parts.push(p as Buffer);
-    const bytes = Buffer.concat(parts);
+    const read = async (clip: { body: AsyncIterable<unknown> }): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      for await (const p of clip.body) parts.push(p as Buffer);
+      return Buffer.concat(parts);
+    };
+    const bytes = await read(capped);
     assert.equal(await decodeErrors(tempFile('capped.mp4', bytes)), '');
+    // Pass 2 reading every fragment again (nothing kept from pass 1) writes the same file.
+    const all = await read(await createClip(store, stream, selector, Date.now()));
+    const reread = await read(
+      await createClip(store, stream, selector, Date.now(), {
+        maxFragments: 200,
+        maxBytes: 1e9,
+        keepBytes: 0,
+      }),
+    );
+    assert.ok(reread.equals(all));
+    const half = await read(
+      await createClip(store, stream, selector, Date.now(), {
+        maxFragments: 200,
+        maxBytes: 1e9,
+        keepBytes: sizes[0]!,
+      }),
+    );
+    assert.ok(half.equals(all));
   });
 });
