@@ -9,6 +9,7 @@ import {
   describeTracks,
   PackagingError,
   buildInitSegment,
+  type PackagedTrack,
 } from '../../../src/packaging/index.js';
 import { mp4boxParse } from './probe.js';
 import { storedMedia } from './stored-media.js';
@@ -93,18 +94,30 @@ test('unsupported, missing and invalid codec private data are refused with KVS e
   );
 });
 
-test('purpose rules: G.711 for clips and DASH only, video track 1 required except HLS audio-only', () => {
+test('purpose rules follow the KVS track table: G.711 with H.264 only, µ-law for DASH only, AAC alone', () => {
+  const refused = refusal('UnsupportedStreamMediaTypeException');
   const alaw = describeTracks(storedMedia('h264-alaw.mkv').header);
   assert.equal(checkTracksFor('clip', alaw).length, 2);
   assert.equal(checkTracksFor('dash', alaw).length, 2);
-  assert.throws(() => checkTracksFor('hls-fmp4', alaw), refusal('UnsupportedStreamMediaTypeException'));
-  const audioOnly = {
-    tracks: [describeTracks(storedMedia('h264-aac.mkv').header).tracks[1]!],
-    timecodeScaleNs: 1e6,
-  };
-  audioOnly.tracks[0] = { ...audioOnly.tracks[0]!, trackNumber: 1 };
+  assert.throws(() => checkTracksFor('hls-fmp4', alaw), refused);
+  assert.throws(() => checkTracksFor('hls-ts', alaw), refused);
+  const [video, audio] = alaw.tracks as [PackagedTrack, PackagedTrack];
+  const mulaw = { ...alaw, tracks: [video, { ...audio, codec: 'mulaw' as const }] };
+  assert.equal(checkTracksFor('dash', mulaw).length, 2);
+  assert.throws(() => checkTracksFor('clip', mulaw), refused);
+  const hevc = describeTracks(storedMedia('h265-aac.mkv').header);
+  for (const purpose of ['clip', 'dash', 'hls-fmp4', 'hls-ts'] as const) {
+    assert.equal(checkTracksFor(purpose, hevc).length, 2);
+  }
+  const hevcAlaw = { ...hevc, tracks: [hevc.tracks[0]!, audio] };
+  assert.throws(() => checkTracksFor('clip', hevcAlaw), refused);
+  const aac = describeTracks(storedMedia('h264-aac.mkv').header).tracks[1]!;
+  const audioOnly = { tracks: [{ ...aac, trackNumber: 1 }], timecodeScaleNs: 1e6 };
   assert.equal(checkTracksFor('hls-fmp4', audioOnly).length, 1);
-  assert.throws(() => checkTracksFor('clip', audioOnly), refusal('UnsupportedStreamMediaTypeException'));
+  assert.equal(checkTracksFor('dash', audioOnly).length, 1);
+  assert.throws(() => checkTracksFor('clip', audioOnly), refused);
+  const videoOnly = { ...alaw, tracks: [video] };
+  assert.equal(checkTracksFor('clip', videoOnly).length, 1);
 });
 
 test('a malformed cluster is an InvalidMediaFrame', () => {
