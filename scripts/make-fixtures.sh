@@ -9,10 +9,17 @@
 #   h264-only.mkv           same, video only.
 #   ffmpeg-default-live.mkv ffmpeg's default live Matroska clustering (a Cluster about every second) with a
 #                           2 s GOP (-g 50), so every other cluster does NOT start at a key frame.
-#   h264-bframes-aac.mkv    like h264-aac.mkv but libx264's default B-frames (b-pyramid, so blocks are in
-#                           decode order with reordered presentation times), for the packaging tests.
-#   h265-aac.mkv            like h264-aac.mkv with libx265 (skipped when ffmpeg has no libx265).
+#   h265-aac.mkv            like h264-aac.mkv with libx265, closed GOPs (skipped when ffmpeg has no libx265).
 #   h264-alaw.mkv           H.264 + G.711 A-law audio (A_MS/ACM), for GetClip's G.711 support.
+#
+# Ordinary encodes, as ffmpeg makes them without -tune zerolatency (so with B-frames: presentation order
+# differs from decode order, and AAC interleaved by decode time leads the video by a few frames, so the
+# frames of neighbouring clusters overlap in time). 160x90, 4 s, -g 25, clusters at video key frames:
+#   h264-bframes-aac.mkv    default libx264 (preset medium: 3 B-frames, b-pyramid) + AAC.
+#   hevc-aac.mkv            default libx265 (B-frames, open GOP) + AAC; skipped with a message when this
+#                           ffmpeg has no libx265.
+#   audio-first-aac-h264.mkv  AAC on track 1, H.264 (B-frames) on track 2, the video starting 0.2 s after
+#                           the audio, so the first cluster holds only audio.
 #
 # Usage: scripts/make-fixtures.sh   (needs ffmpeg with libx264 and AAC; mkvinfo optional, used for the check)
 set -euo pipefail
@@ -41,8 +48,22 @@ ffmpeg "${common_in[@]}" "${video_enc[@]}" "${bitexact[@]}" \
 ffmpeg "${common_in[@]}" "${audio_in[@]}" "${x264[@]}" -g 50 -keyint_min 50 "${audio_enc[@]}" "${bitexact[@]}" \
   -f matroska -live 1 "$out/ffmpeg-default-live.mkv"
 
-ffmpeg "${common_in[@]}" "${audio_in[@]}" -c:v libx264 -preset medium -pix_fmt yuv420p -sc_threshold 0 -b:v 200k \
-  -g 25 -keyint_min 25 "${audio_enc[@]}" "${bitexact[@]}" "${kf_aligned[@]}" "$out/h264-bframes-aac.mkv"
+small_in=(-f lavfi -i "testsrc=size=160x90:rate=25:duration=4")
+small_audio=(-f lavfi -i "sine=frequency=440:sample_rate=44100:duration=4")
+ffmpeg -hide_banner -loglevel error -y "${small_in[@]}" "${small_audio[@]}" \
+  -c:v libx264 -pix_fmt yuv420p -g 25 "${audio_enc[@]}" "${bitexact[@]}" \
+  "${kf_aligned[@]}" "$out/h264-bframes-aac.mkv"
+encoders=$(ffmpeg -hide_banner -encoders 2>/dev/null)
+if grep -q libx265 <<<"$encoders"; then
+  ffmpeg -hide_banner -loglevel error -y "${small_in[@]}" "${small_audio[@]}" \
+    -c:v libx265 -pix_fmt yuv420p -g 25 -x265-params log-level=error:info=0 "${audio_enc[@]}" "${bitexact[@]}" \
+    "${kf_aligned[@]}" "$out/hevc-aac.mkv"
+else
+  echo "ffmpeg has no libx265: hevc-aac.mkv not made (its tests skip)" >&2
+fi
+ffmpeg -hide_banner -loglevel error -y -itsoffset 0.2 "${small_in[@]}" "${small_audio[@]}" -map 1:a -map 0:v \
+  -c:v libx264 -pix_fmt yuv420p -g 25 "${audio_enc[@]}" "${bitexact[@]}" \
+  "${kf_aligned[@]}" "$out/audio-first-aac-h264.mkv"
 
 if grep -q libx265 <<<"$(ffmpeg -hide_banner -encoders 2>/dev/null)"; then
   ffmpeg "${common_in[@]}" "${audio_in[@]}" -c:v libx265 -preset ultrafast -pix_fmt yuv420p -b:v 200k \

@@ -20,7 +20,10 @@ export interface PutMediaInput {
   FragmentTimecodeType: FragmentTimecodeType;
   /** Epoch milliseconds; only used for RELATIVE timecodes. */
   ProducerStartTimestampMs?: number;
-  /** False only when the producer sent `x-amzn-fragment-acknowledgment-required: 0` (spec §9.8). */
+  /**
+   * False when the producer sent `x-amzn-fragment-acknowledgment-required: 0` (spec §9.8), or sent
+   * no such header and is ffmpeg, which never reads ACKs (src/actions/media/put-media.ts).
+   */
   AcknowledgmentRequired: boolean;
 }
 

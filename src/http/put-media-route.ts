@@ -18,11 +18,17 @@ export function putMediaRoute(services: ActionServices) {
     });
     res.flushHeaders();
     let acks = 0;
-    await handle.run(req, (ack) => {
-      acks += 1;
-      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ack)}\n`);
-      if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;
-    });
+    await handle.run(
+      req,
+      (ack) => {
+        acks += 1;
+        if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ack)}\n`);
+        if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;
+      },
+      // node sets `complete` once the terminating chunk (or the Content-Length end) was parsed,
+      // even if the producer resets the connection before 'end' is emitted.
+      { bodyComplete: () => req.complete },
+    );
     ctx.logFields.acks = acks;
     // Captured before end(): the socket is detached from req/res by the time 'finish' fires.
     const socket = res.socket ?? req.socket;

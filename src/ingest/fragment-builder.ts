@@ -19,7 +19,6 @@ export class FragmentBuilder {
   #startsWithKeyFrame: boolean | undefined;
   /** Earliest and latest frame times, in timecode-scale units relative to the cluster. */
   #minRel = Infinity;
-  #maxRel = -Infinity;
   #maxRelEnd = -Infinity;
   #metadataTags = 0;
   readonly #limits: IngestLimits;
@@ -54,7 +53,6 @@ export class FragmentBuilder {
   ): AckErrorCode | undefined {
     this.#startsWithKeyFrame ??= keyframe;
     this.#minRel = Math.min(this.#minRel, relativeTimecode);
-    this.#maxRel = Math.max(this.#maxRel, relativeTimecode);
     this.#maxRelEnd = Math.max(this.#maxRelEnd, relativeTimecode + (durationTc ?? 0));
     return this.durationMs > this.#limits.maxFragmentDurationMs ? 'MAX_FRAGMENT_DURATION_REACHED' : undefined;
   }
@@ -82,15 +80,6 @@ export class FragmentBuilder {
   /** Span from the earliest frame to the end of the latest one (its start when its duration is unknown). */
   get durationMs(): number {
     return this.hasFrames ? (this.#maxRelEnd - this.#minRel) * this.#msPerTick : 0;
-  }
-
-  /** Absolute start times (timecode-scale units) of the earliest and latest frame, for the 4004 rule. */
-  get earliestFrameTc(): number {
-    return this.clusterTimecode + (this.hasFrames ? this.#minRel : 0);
-  }
-
-  get latestFrameTc(): number {
-    return this.clusterTimecode + (this.hasFrames ? this.#maxRel : 0);
   }
 
   toInput(): FragmentInput {

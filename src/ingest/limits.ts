@@ -12,8 +12,11 @@ export interface IngestLimits {
   idleTimeoutMs: number;
   /** ERROR 4003 after this long (spec §5.7: about 45 minutes). */
   maxConnectionMs: number;
-  /** Fragments persisted concurrently per session before reading pauses (bounds memory). */
-  maxFragmentsInFlight: number;
+  /**
+   * Received bytes of one session that may wait for the store before reading pauses. Reading is
+   * otherwise eager: a producer's unsent bytes die with its socket when it hangs up with a reset.
+   */
+  maxUnpersistedBytes: number;
 }
 
 export const KVS_INGEST_LIMITS: IngestLimits = {
@@ -26,5 +29,5 @@ export const KVS_INGEST_LIMITS: IngestLimits = {
   idleAckIntervalMs: 3_000,
   idleTimeoutMs: 30_000,
   maxConnectionMs: 45 * 60_000,
-  maxFragmentsInFlight: 4,
+  maxUnpersistedBytes: 64 * 1024 * 1024,
 };

@@ -1,8 +1,10 @@
 /**
  * One PutMedia upload: request body → Matroska push parser → fragments → durable store → ACKs
- * (spec §5). Consumes the body with backpressure (reading pauses while too many fragments are
- * being persisted), applies the fragment and session rules, and reports each fragment as
- * BUFFERING, RECEIVED, PERSISTED or ERROR through `emit`. It knows nothing of HTTP framing.
+ * (spec §5). Reads the body eagerly: reading pauses only when more than a bounded number of
+ * received bytes wait for the store, because bytes left in the producer's socket die with it when
+ * a producer (ffmpeg) hangs up with a reset. Applies the fragment and session rules, and reports
+ * every fragment that reached RECEIVED as PERSISTED or ERROR through `emit`. It knows nothing of
+ * HTTP framing: whether a body that stopped had in fact ended is told by `RunOptions.bodyComplete`.
  */
 import type { Readable } from 'node:stream';
 import { ackError, type AckErrorCode, type AckEvent, type PutMediaInput } from '../api/index.js';
@@ -26,6 +28,14 @@ export interface PutMediaSessionArgs {
   emit(ack: AckEvent): void;
 }
 
+export interface RunOptions {
+  /**
+   * True once the body's end (terminating chunk or Content-Length) was received, even if the
+   * connection then reset before the stream could say so: the body ended cleanly (spec §5.3).
+   */
+  bodyComplete?: () => boolean;
+}
+
 interface SessionHeader {
   headerId: Promise<number>;
   msPerTick: number;
@@ -39,12 +49,15 @@ export class PutMediaSession {
   #header: SessionHeader | undefined;
   #current: FragmentBuilder | undefined;
   #pendingTags: { name: string; value: string }[] = [];
-  #previousLatestFrameTc = -Infinity;
+  /** Cluster timecode of the previous fragment of this request, for the 4004 rule (spec §5.5). */
+  #previousClusterTc = -Infinity;
   #persistChain: Promise<void> = Promise.resolve();
   /** Resolves once the previous fragment has been handed to FragmentStore.appendFragment. */
   #appendCalled: Promise<void> = Promise.resolve();
-  #inFlight = 0;
+  /** Bytes of fragments RECEIVED but not yet handled by the store (bounded by maxUnpersistedBytes). */
+  #unpersistedBytes = 0;
   #finished = false;
+  #streamGone = false;
   #body: Readable | undefined;
   #resolveRun: (() => void) | undefined;
   #lastDataAt = 0;
@@ -57,17 +70,22 @@ export class PutMediaSession {
   }
 
   /** Consumes the body until it ends, an ERROR is sent or the session times out. */
-  run(body: Readable): Promise<void> {
+  run(body: Readable, options: RunOptions = {}): Promise<void> {
     this.#body = body;
     this.#lastDataAt = this.#a.clock.now();
     const done = new Promise<void>((resolve) => (this.#resolveRun = resolve));
+    const stopped = (): void => {
+      if (body.readableEnded) return;
+      // ffmpeg sends the terminating chunk, reads 1 KiB of the response and closes; unread ACK
+      // bytes make its kernel answer with a reset. A body whose end was received is complete.
+      if (options.bodyComplete?.()) this.#onEnd();
+      // A producer that vanishes mid-fragment: what was RECEIVED is kept, the partial fragment dropped.
+      else this.#finish(undefined);
+    };
     body.on('data', (chunk: Buffer) => this.#onData(chunk));
     body.on('end', () => this.#onEnd());
-    body.on('error', () => this.#finish(undefined));
-    body.on('close', () => {
-      // A producer that vanishes mid-fragment: what was RECEIVED is kept, the partial fragment dropped.
-      if (!body.readableEnded) this.#finish(undefined);
-    });
+    body.on('error', stopped);
+    body.on('close', stopped);
     const { idleAckIntervalMs, maxConnectionMs } = this.#a.limits;
     this.#timers.push(
       setInterval(() => this.#onIdleTick(), idleAckIntervalMs),
@@ -78,7 +96,20 @@ export class PutMediaSession {
 
   /** Ends the session because its stream was deleted (spec §3.4: ERROR 4008). */
   streamGone(): void {
+    this.#streamGone = true;
     this.#finish(ackError('STREAM_NOT_ACTIVE'));
+  }
+
+  /**
+   * Ends the session because the server shuts down: reading stops, every RECEIVED fragment is
+   * still persisted and gets its PERSISTED, and the fragment being received (which can no longer
+   * complete) gets ERROR 5000 INTERNAL_ERROR, or the session does when none is open. 5000 because
+   * the cause is the service, not the producer's data; producers treat it like any ERROR ACK and
+   * resend from their last acknowledged fragment on a new connection (spec §5.5).
+   */
+  shutdown(): void {
+    if (this.#finished) return;
+    this.#finish(this.#fragmentError('INTERNAL_ERROR'));
   }
 
   #emit(ack: AckEvent): void {
@@ -191,6 +222,13 @@ export class PutMediaSession {
     const header = this.#header;
     if (!header) return ackError('INVALID_MKV_DATA');
     const { fragmentNumber, serverTimestampMs } = this.#a.registry.allocate(this.#a.stream.streamId);
+    // KVS's rule is about fragments, not frames (spec §5.5): a cluster timecode lower than the
+    // previous cluster's in this request is refused. Frames may interleave across the boundary
+    // (B-frames, audio leading video), so block timecodes are not compared across fragments.
+    if (timecode < this.#previousClusterTc) {
+      return ackError('FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS', { timecode, fragmentNumber });
+    }
+    this.#previousClusterTc = timecode;
     const tickMs = timecode * header.msPerTick;
     const producerTimestampMs =
       this.#a.input.FragmentTimecodeType === 'ABSOLUTE'
@@ -217,11 +255,6 @@ export class PutMediaSession {
     const header = this.#header;
     this.#current = undefined;
     if (!fragment || !header) return undefined;
-    if (fragment.hasFrames && fragment.earliestFrameTc < this.#previousLatestFrameTc) {
-      this.#current = fragment;
-      return this.#fragmentError('FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS');
-    }
-    if (fragment.hasFrames) this.#previousLatestFrameTc = fragment.latestFrameTc;
     const ids = { FragmentTimecode: fragment.clusterTimecode, FragmentNumber: fragment.fragmentNumber };
     this.#emit({ EventType: 'RECEIVED', ...ids });
     this.#persist(fragment, header, ids);
@@ -233,8 +266,8 @@ export class PutMediaSession {
     header: SessionHeader,
     ids: { FragmentTimecode: number; FragmentNumber: string },
   ): void {
-    this.#inFlight += 1;
-    if (this.#inFlight >= this.#a.limits.maxFragmentsInFlight) this.#body?.pause();
+    this.#unpersistedBytes += fragment.size;
+    if (this.#unpersistedBytes > this.#a.limits.maxUnpersistedBytes) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
     // The append is handed to the store as soon as the previous fragment's was (the store keeps
@@ -260,14 +293,19 @@ export class PutMediaSession {
         await appended;
         if (durable) this.#emit({ EventType: 'PERSISTED', ...ids });
       } catch (err) {
-        // A session already ending (e.g. its stream was deleted) reports that cause instead.
-        if (this.#finished) return;
-        this.#a.logger.error({ err, stream: stream.streamName }, 'persisting a fragment failed');
-        this.#a.emit({ EventType: 'ERROR', ...ids, ErrorId: 5001, ErrorCode: 'ARCHIVAL_ERROR' });
+        // Every RECEIVED fragment ends with PERSISTED or ERROR, also those still in flight when an
+        // earlier one failed (a full disk fails them all) or when the stream was deleted.
+        const code = this.#streamGone ? 'STREAM_NOT_ACTIVE' : 'ARCHIVAL_ERROR';
+        if (!this.#streamGone) {
+          this.#a.logger.error({ err, stream: stream.streamName }, 'persisting a fragment failed');
+        }
+        this.#a.emit(ackError(code, { timecode: ids.FragmentTimecode, fragmentNumber: ids.FragmentNumber }));
         this.#finish(undefined);
       } finally {
-        this.#inFlight -= 1;
-        if (!this.#finished && this.#inFlight < this.#a.limits.maxFragmentsInFlight) this.#body?.resume();
+        this.#unpersistedBytes -= fragment.size;
+        if (!this.#finished && this.#unpersistedBytes <= this.#a.limits.maxUnpersistedBytes) {
+          this.#body?.resume();
+        }
       }
     });
   }

@@ -7,6 +7,7 @@
  * length sizes, ADTS fields and RFC 6381 codec strings. Must not know: containers or timing.
  */
 import { PackagingError } from './errors.js';
+import { h264ReorderDepth, h265ReorderDepth } from './sps.js';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const invalid = (what: string): PackagingError =>
@@ -18,6 +19,8 @@ export interface VideoConfig {
   /** Parameter sets (the HVCC arrays in order for HEVC; SPS, PPS for AVC), without start codes. */
   parameterSets: Uint8Array[];
   codecString: string;
+  /** Reorder depth signalled by the (first) SPS, see sps.ts. */
+  reorderDepth?: number;
 }
 
 /** AVCDecoderConfigurationRecord → SPS/PPS and `avc1.PPCCLL` (RFC 6381 §3.3). */
@@ -41,11 +44,14 @@ export function parseAvcC(rec: Uint8Array): VideoConfig {
   const spsCount = parameterSets.length;
   read(rec[p++]!);
   if (spsCount === 0 || parameterSets.length === spsCount) throw invalid('AVCC without SPS or PPS');
-  return {
+  const out: VideoConfig = {
     nalLengthSize,
     parameterSets,
     codecString: `avc1.${hex2(rec[1]!)}${hex2(rec[2]!)}${hex2(rec[3]!)}`,
   };
+  const reorder = h264ReorderDepth(parameterSets[0]!);
+  if (reorder !== undefined) out.reorderDepth = reorder;
+  return out;
 }
 
 /** HEVCDecoderConfigurationRecord → VPS/SPS/PPS and `hvc1.…` (ISO/IEC 14496-15 Annex E.3). */
@@ -56,7 +62,7 @@ export function parseHvcC(rec: Uint8Array): VideoConfig {
   const parameterSets: Uint8Array[] = [];
   const arrays = rec[22]!;
   let p = 23;
-  let sawSps = false;
+  let sps: Uint8Array | undefined;
   for (let a = 0; a < arrays; a++) {
     if (p + 3 > rec.length) throw invalid('HVCC array truncated');
     const type = rec[p]! & 0x3f;
@@ -69,11 +75,11 @@ export function parseHvcC(rec: Uint8Array): VideoConfig {
       // Every array (VPS 32, SPS 33, PPS 34, and SEI such as HDR metadata) goes in front of key
       // frames in TS, as ffmpeg's hevc_mp4toannexb does.
       parameterSets.push(rec.subarray(p + 2, p + 2 + len));
-      if (type === 33) sawSps = true;
+      if (type === 33) sps ??= rec.subarray(p + 2, p + 2 + len);
       p += 2 + len;
     }
   }
-  if (!sawSps) throw invalid('HVCC without SPS');
+  if (!sps) throw invalid('HVCC without SPS');
   const space = ['', 'A', 'B', 'C'][rec[1]! >> 6]!;
   const tier = (rec[1]! & 0x20) !== 0 ? 'H' : 'L';
   const profile = rec[1]! & 0x1f;
@@ -84,7 +90,10 @@ export function parseHvcC(rec: Uint8Array): VideoConfig {
   while (constraints.length > 0 && constraints[constraints.length - 1] === 0) constraints.pop();
   const parts = [`hvc1`, `${space}${profile}`, (reversed >>> 0).toString(16), `${tier}${rec[12]!}`];
   parts.push(...constraints.map((b) => b.toString(16).toUpperCase()));
-  return { nalLengthSize, parameterSets, codecString: parts.join('.') };
+  const out: VideoConfig = { nalLengthSize, parameterSets, codecString: parts.join('.') };
+  const reorder = h265ReorderDepth(sps);
+  if (reorder !== undefined) out.reorderDepth = reorder;
+  return out;
 }
 
 const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];

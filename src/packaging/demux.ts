@@ -37,7 +37,7 @@ export function demuxFragment(
     const last = blocks[blocks.length - 1];
     const lastDuration =
       last?.durationTc !== undefined ? Math.round(last.durationTc * msPerTick * ticksPerMs) : undefined;
-    const { dts, durations } = decodeTimes(pts, track.defaultDuration, lastDuration);
+    const { dts, durations } = decodeTimes(pts, track.defaultDuration, lastDuration, track.reorderDepth);
     const out: Sample[] = new Array<Sample>(blocks.length);
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i]!;

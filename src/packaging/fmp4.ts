@@ -55,6 +55,11 @@ export function buildMediaSegment(
     runs.push({ track, samples });
     for (const s of samples) payload += s.data.length;
   }
+  // A track without samples in this fragment (e.g. audio-only first cluster) gets no traf, which
+  // would otherwise claim a decode time of 0; unless no track has any (then one empty traf).
+  const filled = runs.filter((r) => r.samples.length > 0);
+  if (filled.length > 0) runs.splice(0, runs.length, ...filled);
+  else runs.splice(1);
   const sampleCount = runs.reduce((n, r) => n + r.samples.length, 0);
   const w = new BoxWriter(256 + 100 * tracks.length + 16 * sampleCount + payload);
   writeFtyp(w, 'msdh', ['msdh', 'msix'], 'styp');

@@ -81,6 +81,7 @@ function packaged(t: RawTrack): PackagedTrack {
       if (t.height) out.height = t.height;
       const d = frameTicks(VIDEO_TIMESCALE);
       if (d) out.defaultDuration = d;
+      if (config.reorderDepth !== undefined) out.reorderDepth = config.reorderDepth;
       return out;
     }
     case 'A_AAC': {

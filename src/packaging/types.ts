@@ -20,6 +20,8 @@ export interface PackagedTrack {
   codecPrivate: Uint8Array;
   /** Nominal frame duration in timescale ticks when known (DefaultDuration, AAC 1024 samples). */
   defaultDuration?: number;
+  /** Video: frames a decoder may hold back, from the SPS (fixes the decode-time delay, timing.ts). */
+  reorderDepth?: number;
 }
 
 export interface TrackSet {

@@ -1,7 +1,9 @@
 /**
  * ffmpeg as a real live producer: it POSTs chunked live Matroska with the x-amzn headers, and
  * every fragment (one per key-frame group) must get BUFFERING, RECEIVED and PERSISTED in order,
- * each ACK its own HTTP chunk, with strictly increasing 47-digit fragment numbers.
+ * each ACK its own HTTP chunk, with strictly increasing 47-digit fragment numbers. ffmpeg asks for
+ * the ACKs here, and a recording proxy reads them (ffmpeg itself never does); the direct,
+ * proxy-less runs are ffmpeg-hang-up.test.ts and ffmpeg-bframes.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -65,7 +67,9 @@ describe('ffmpeg as a PutMedia producer', { skip: ffmpegMissing || ffprobeMissin
         '-method',
         'POST',
         '-headers',
-        `x-amzn-stream-name: ${stream}\r\nx-amzn-fragment-timecode-type: ABSOLUTE\r\n`,
+        // ffmpeg gets no ACKs unless it asks (it never reads them, see ffmpeg-hang-up.test.ts);
+        // this test asks, and reads them through the recording proxy.
+        `x-amzn-stream-name: ${stream}\r\nx-amzn-fragment-timecode-type: ABSOLUTE\r\nx-amzn-fragment-acknowledgment-required: 1\r\n`,
         `${recorder.endpoint}/putMedia`,
       ]);
       assert.equal(ff.code, 0, ff.stderr);

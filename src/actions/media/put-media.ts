@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { PUT_MEDIA_HEADERS, type AckEvent, type PutMediaInput } from '../../api/index.js';
 import { invalidArgument } from '../../core/errors.js';
 import { parseProducerStartTimestamp } from '../../ingest/producer-timestamp.js';
-import { PutMediaSession } from '../../ingest/put-media-session.js';
+import { PutMediaSession, type RunOptions } from '../../ingest/put-media-session.js';
 import type { ActionServices, RequestContext } from '../context.js';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -17,6 +17,16 @@ const STREAM_NAME_RE = /^[a-zA-Z0-9_.-]{1,256}$/;
 function single(headers: HeaderBag, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * ffmpeg (libavformat, User-Agent `Lavf/<version>`) never reads the response until the body is
+ * sent, then reads at most 1 KiB and closes: every ACK byte it leaves unread makes its kernel reset
+ * the connection, and the reset can destroy body bytes not yet read by the server. Unless it asks
+ * for ACKs (`x-amzn-fragment-acknowledgment-required: 1`) it is sent none; ERROR ACKs still go out.
+ */
+function neverReadsAcks(headers: HeaderBag): boolean {
+  return /^Lavf\//.test(single(headers, 'user-agent') ?? '');
 }
 
 export function parsePutMediaHeaders(headers: HeaderBag): PutMediaInput {
@@ -31,9 +41,10 @@ export function parsePutMediaHeaders(headers: HeaderBag): PutMediaInput {
       `${PUT_MEDIA_HEADERS.timecodeType} must be ABSOLUTE or RELATIVE, not ${JSON.stringify(type)}.`,
     );
   }
+  const ackHeader = single(headers, PUT_MEDIA_HEADERS.ackRequired)?.trim();
   const input: PutMediaInput = {
     FragmentTimecodeType: type,
-    AcknowledgmentRequired: single(headers, PUT_MEDIA_HEADERS.ackRequired)?.trim() !== '0',
+    AcknowledgmentRequired: ackHeader === undefined ? !neverReadsAcks(headers) : ackHeader !== '0',
   };
   if (name !== undefined) input.StreamName = name;
   if (arn !== undefined) input.StreamARN = arn;
@@ -50,7 +61,7 @@ export function parsePutMediaHeaders(headers: HeaderBag): PutMediaInput {
 
 export interface PutMediaHandle {
   /** Consumes the body, calling `emit` for every ACK; resolves when the response should end. */
-  run(body: Readable, emit: (ack: AckEvent) => void): Promise<void>;
+  run(body: Readable, emit: (ack: AckEvent) => void, options?: RunOptions): Promise<void>;
 }
 
 export function startPutMedia(
@@ -62,9 +73,16 @@ export function startPutMedia(
   const stream = services.streams.resolve(input);
   ctx.logFields.stream = stream.streamName;
   let session: PutMediaSession | undefined;
-  const release = services.ingest.admit(stream.streamId, () => session?.streamGone());
+  let shutdownRequested = false;
+  const release = services.ingest.admit(stream.streamId, {
+    streamGone: () => session?.streamGone(),
+    shutdown: () => {
+      shutdownRequested = true;
+      session?.shutdown();
+    },
+  });
   return {
-    async run(body, emit) {
+    async run(body, emit, options) {
       session = new PutMediaSession({
         stream,
         input,
@@ -76,7 +94,9 @@ export function startPutMedia(
         emit,
       });
       try {
-        await session.run(body);
+        const done = session.run(body, options);
+        if (shutdownRequested) session.shutdown();
+        await done;
       } finally {
         release();
       }

@@ -137,6 +137,25 @@ describe('GetClip', { skip: ffmpegMissing }, () => {
     assert.deepEqual(await clipFrames(file), expectedFrames('h264-aac.mkv', [1, 2]));
   });
 
+  test('B-frame H.264 and H.265 media: decode order and composition offsets survive', async () => {
+    for (const [stream, name] of [
+      ['bframes', 'h264-bframes-aac.mkv'],
+      ['hevc', 'h265-aac.mkv'],
+    ] as const) {
+      assert.equal(await ingest(stream, new Uint8Array(readFileSync(mediaPath(name)))), 4);
+      const clip = await getClip(stream, producer(START, START + 60));
+      const file = tempFile(`${stream}.mp4`, clip.bytes);
+      assert.equal(await decodeErrors(file), '');
+      assert.deepEqual(await clipFrames(file), expectedFrames(name, [0, 1, 2, 3]));
+      // Presentation order differs from decode order, as in the source.
+      const video = (await probePackets(file)).filter((p) => p.stream === 0);
+      assert.ok(
+        video.some((p, i) => i > 0 && p.pts! < video[i - 1]!.pts!),
+        `${name}: no reordered frames`,
+      );
+    }
+  });
+
   test('SERVER_TIMESTAMP selects by ingest time', async () => {
     const clip = await getClip('cam', {
       FragmentSelectorType: 'SERVER_TIMESTAMP',

@@ -237,14 +237,14 @@ describe('PutMedia', () => {
         mkvStream({ clusters: [cluster({ timecode: 0, blocks: [{ rel: 0, key: true }, { rel: 20_001 }] })] }),
     ],
     [
-      'a fragment starting before the previous one ended',
+      "a fragment whose cluster timecode is lower than the previous fragment's",
       4004,
       'FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS',
       () =>
         mkvStream({
           clusters: [
             cluster({ timecode: 5000, blocks: [{ rel: 0, key: true }, { rel: 500 }] }),
-            cluster({ timecode: 5200, blocks: [{ rel: 0, key: true }] }),
+            cluster({ timecode: 4999, blocks: [{ rel: 600, key: true }] }),
           ],
         }),
     ],
@@ -299,6 +299,32 @@ describe('PutMedia', () => {
       assert.equal(res.acks.at(-1), error, 'the ERROR is the last ACK');
     });
   }
+
+  test('frames may overlap across fragments (B-frames, audio leading video): 4004 compares cluster timecodes', async () => {
+    // Fragment 2 starts before fragment 1's latest frame (its cluster timecode is still higher), has a
+    // frame before its own cluster timecode, and fragment 3 repeats fragment 2's timecode: all accepted.
+    const stream = await newStream();
+    const res = await put(stream, [
+      mkvStream({
+        trackCount: 2,
+        clusters: [
+          cluster({ timecode: 1000, blocks: [{ rel: 0, key: true }, { rel: 960 }, { track: 2, rel: 900 }] }),
+          cluster({ timecode: 1900, blocks: [{ rel: 100, key: true }, { track: 2, rel: -20 }, { rel: 60 }] }),
+          cluster({
+            timecode: 1900,
+            blocks: [
+              { rel: 1000, key: true },
+              { track: 2, rel: 990 },
+            ],
+          }),
+        ],
+      }),
+    ]);
+    assert.equal(errorOf(res), undefined, JSON.stringify(res.acks));
+    const numbers = fragmentsOf(res);
+    assert.equal(numbers.length, 3);
+    for (const n of numbers) assert.deepEqual(eventsOf(res, n), ['BUFFERING', 'RECEIVED', 'PERSISTED']);
+  });
 
   test('connection open past the maximum: ERROR 4003 MAX_CONNECTION_DURATION_REACHED', async () => {
     const short = await startServer({ ingestLimits: { maxConnectionMs: 300, idleAckIntervalMs: 10_000 } });

@@ -18,7 +18,15 @@ import { assertSamePackets, decodeErrors, mp4boxParse, probePackets, tempFile } 
 import { mediaPath, storedMedia } from './stored-media.js';
 
 const BASE_MS = 1_700_000_000_000;
-const FIXTURES = ['h264-aac', 'h264-only', 'h264-bframes-aac', 'h265-aac', 'ffmpeg-default-live'];
+const FIXTURES = [
+  'h264-aac',
+  'h264-only',
+  'h264-bframes-aac',
+  'h265-aac',
+  'hevc-aac',
+  'audio-first-aac-h264',
+  'ffmpeg-default-live',
+];
 
 function packageAll(name: string): { init: Uint8Array; segments: Uint8Array[]; demuxed: DemuxedFragment[] } {
   const stored = storedMedia(`${name}.mkv`);

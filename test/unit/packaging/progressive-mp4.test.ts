@@ -26,6 +26,8 @@ for (const name of [
   'h264-only',
   'h264-bframes-aac',
   'h265-aac',
+  'hevc-aac',
+  'audio-first-aac-h264',
   'h264-alaw',
   'ffmpeg-default-live',
 ]) {

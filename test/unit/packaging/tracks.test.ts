@@ -11,8 +11,9 @@ import {
   buildInitSegment,
   type PackagedTrack,
 } from '../../../src/packaging/index.js';
-import { mp4boxParse } from './probe.js';
-import { storedMedia } from './stored-media.js';
+import { ffprobeMissing } from '../../helpers/tools.js';
+import { mp4boxParse, probeStreams } from './probe.js';
+import { mediaPath, storedMedia } from './stored-media.js';
 
 function header(...entries: { number: number; type: number; codec: string; priv?: Uint8Array }[]): {
   segmentHeader: Uint8Array;
@@ -39,7 +40,8 @@ const refusal = (exception: string) => (e: unknown) =>
 test('codec strings match what mp4box.js derives from the same init segment', () => {
   const expected: Record<string, string[]> = {
     'h264-aac': ['avc1.42c00d', 'mp4a.40.2'],
-    'h264-bframes-aac': ['avc1.64000d', 'mp4a.40.2'],
+    'h264-bframes-aac': ['avc1.64000b', 'mp4a.40.2'],
+    'hevc-aac': [],
     'h265-aac': [],
     'h264-alaw': [],
   };
@@ -62,6 +64,14 @@ test('codec strings match what mp4box.js derives from the same init segment', ()
   assert.match(hevc.codecString, /^hvc1\.1\.6\.L\d+\.[0-9A-F]+/);
   assert.equal(hevc.width, 320);
   assert.equal(hevc.height, 240);
+});
+
+test('the SPS reorder depth is what ffprobe reports as has_b_frames', { skip: ffprobeMissing }, async () => {
+  for (const name of ['h264-aac', 'h264-bframes-aac', 'h265-aac', 'hevc-aac', 'audio-first-aac-h264']) {
+    const video = describeTracks(storedMedia(`${name}.mkv`).header).tracks.find((t) => t.kind === 'video')!;
+    const stream = (await probeStreams(mediaPath(`${name}.mkv`))).find((s) => s.codec_type === 'video')!;
+    assert.equal(video.reorderDepth, stream.has_b_frames, name);
+  }
 });
 
 test('unsupported, missing and invalid codec private data are refused with KVS exceptions', () => {
