@@ -8,8 +8,7 @@
  *    the 320x240 test fixture for a small-fragment figure.
  * 2. GetClip end to end: the 720p media ingested into a server child (PutMedia), then GetClip of the
  *    whole range over loopback, MB/s of response bytes (client-side wall time, first byte sent to
- *    last byte received). This media has no B-frames: PutMedia still refuses B-frame media with
- *    ERROR 4004 on this branch (being fixed in ingest), and the packaging cost barely depends on it.
+ *    last byte received).
  *
  *   node dist/bench/packaging.js [--quick] [--runs N]
  */
@@ -219,14 +218,13 @@ export async function packagingBench(options: BenchOptions): Promise<ResultRow[]
   try {
     options.log('making 720p media with ffmpeg');
     const file = makeMedia(dir.path, seconds, 2);
-    const plain = file && makeMedia(dir.path, seconds, 0);
-    if (!file || !plain) {
+    if (!file) {
       options.log('ffmpeg with libx264 unavailable: 720p rows skipped');
       return rows;
     }
     rows.push(...packagingRows('720p 4 Mbit/s', store(file), runs, minMs));
     options.log('GetClip over loopback');
-    rows.push(...(await getClipRows(options, plain, seconds, runs)));
+    rows.push(...(await getClipRows(options, file, seconds, runs)));
   } finally {
     dir.remove();
   }
