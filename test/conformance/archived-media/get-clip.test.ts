@@ -71,16 +71,18 @@ describe('GetClip', { skip: ffmpegMissing }, () => {
   let client: KinesisVideoArchivedMediaClient;
   let serverStartMs = 0;
 
-  async function ingest(stream: string, body: Uint8Array, retention = 24): Promise<number> {
-    const kv = controlPlaneClient(srv.endpoint);
-    await kv.send(new CreateStreamCommand({ StreamName: stream, DataRetentionInHours: retention }));
-    kv.destroy();
+  async function ingest(stream: string, body: Uint8Array, retention = 24, startS = START): Promise<number> {
+    if (!srv.kvideo.storage.meta.getByName(stream)) {
+      const kv = controlPlaneClient(srv.endpoint);
+      await kv.send(new CreateStreamCommand({ StreamName: stream, DataRetentionInHours: retention }));
+      kv.destroy();
+    }
     const res = await putMediaRaw({
       endpoint: srv.endpoint,
       headers: {
         'x-amzn-stream-name': stream,
         'x-amzn-fragment-timecode-type': 'RELATIVE',
-        'x-amzn-producer-start-timestamp': String(START),
+        'x-amzn-producer-start-timestamp': String(startS),
       },
       pieces: [body],
     });
@@ -228,6 +230,37 @@ describe('GetClip', { skip: ffmpegMissing }, () => {
     await ingest('no-cpd', mkvStream({ clusters: clusters(3, 0) }));
     const missing = await captureError(() => getClip('no-cpd', producer(START, START + 60)));
     assert.equal(missing.name, 'MissingCodecPrivateDataException');
+  });
+
+  test('errors: invalid codec private data; tracks or codec private data changing within the clip', async () => {
+    // The avcC's configurationVersion (its first byte) set to 0: not an AVCDecoderConfigurationRecord.
+    const bad = Buffer.from(readFileSync(mediaPath('h264-aac.mkv')));
+    const cpd = bad.indexOf(Buffer.from([0x63, 0xa2]));
+    const version = cpd + 2 + (bad[cpd + 2]! >= 0x80 ? 1 : 2);
+    assert.equal(bad[version], 1);
+    bad[version] = 0;
+    await ingest('bad-cpd', bad);
+    const invalid = await captureError(() => getClip('bad-cpd', producer(START, START + 60)));
+    assert.equal(invalid.name, 'InvalidCodecPrivateDataException');
+
+    // H.264 + AAC, then H.265 + AAC 10 s later in the same stream: the track set changes.
+    await ingest('switch', new Uint8Array(readFileSync(mediaPath('h264-aac.mkv'))));
+    await ingest('switch', new Uint8Array(readFileSync(mediaPath('h265-aac.mkv'))), 24, START + 10);
+    const tracks = await captureError(() => getClip('switch', producer(START, START + 60)));
+    assert.equal(tracks.name, 'UnsupportedStreamMediaTypeException');
+    // Each part alone is a fine clip.
+    assert.ok((await getClip('switch', producer(START + 10, START + 60))).bytes.length > 1000);
+
+    // Two H.264 encodes with different SPS/PPS: the codec private data changes.
+    await ingest('cpd-change', new Uint8Array(readFileSync(mediaPath('h264-aac.mkv'))));
+    await ingest(
+      'cpd-change',
+      new Uint8Array(readFileSync(mediaPath('h264-bframes-aac.mkv'))),
+      24,
+      START + 10,
+    );
+    const changed = await captureError(() => getClip('cpd-change', producer(START, START + 60)));
+    assert.equal(changed.name, 'InvalidCodecPrivateDataException');
   });
 
   test('at most 200 fragments: the clip holds the first 200', async () => {
