@@ -2,7 +2,8 @@
  * A growable big-endian byte writer for ISO BMFF boxes (ISO/IEC 14496-12 §4.2): open a box, write its
  * fields, close it and the size is patched in.
  *
- * Hand-written rather than a library: mediabunny (the maintained TypeScript muxer) writes whole files
+ * Hand-written rather than a library: mediabunny (npm 1.61.0, MPL-2.0, the maintained TypeScript
+ * muxer; evaluated from its API, not installed) writes whole files
  * from an encoder-style packet pipeline and decides fragmentation, sequence numbers and decode times
  * itself, while HLS/DASH need one independently cached moof/mdat per KVS fragment with an absolute
  * tfdt and a given sequence number. Box writing is a few dozen lines; see bench/packaging.ts for speed.

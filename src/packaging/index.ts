@@ -36,7 +36,9 @@ export { demuxFragment } from './demux.js';
 /**
  * buildInitSegment(tracks): ftyp + moov (mvex/trex), one trak per given track (HLS EXT-X-MAP, DASH).
  * buildMediaSegment(tracks, demuxed, sequenceNumber): styp + moof (mfhd = sequenceNumber, one traf per
- * given track, tfdt = absolute decode time, trun with composition offsets and key-frame flags) + mdat.
+ * given track that has samples, tfdt = absolute decode time, trun with composition offsets and
+ * key-frame flags) + mdat. Decode times must not be negative (a RangeError otherwise): demux with
+ * DemuxOptions.clusterTimeMs on the epoch timeline, as FragmentMeta.producerTimestampMs is.
  */
 export { buildInitSegment, buildMediaSegment } from './fmp4.js';
 
