@@ -17,8 +17,9 @@ const PACKET = 188;
 const PID_PMT = 0x1000;
 const PID_FIRST_ES = 0x100;
 const WRAP = 2 ** 33;
-// How far PCR runs ahead of the first DTS it precedes, in 90 kHz ticks (decoder buffering margin).
-const PCR_LEAD = 0;
+// PCR runs this far (90 kHz ticks, 100 ms) behind the DTS of the video PES that carries it, so a
+// decoder that paces by PCR has each frame before it is due (ffmpeg's muxer keeps a similar margin).
+const PCR_LEAD = 9000;
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
