@@ -6,8 +6,10 @@
  * every key frame (so each segment decodes alone), and ADTS framing for AAC (ISO/IEC 14496-3 §1.A.2).
  * Must not know: playlists, sessions, storage.
  *
- * Continuity counters start at 0 in every segment: segments are packaged independently and cached,
- * and HLS players reset their demuxer per segment; within a segment they are continuous per PID.
+ * Continuity counters start at 0 in every segment, because segments are packaged independently and
+ * cached; within a segment they are continuous per PID. The first packet of every PID in a segment
+ * carries the discontinuity_indicator (ISO/IEC 13818-1 §2.4.3.5), so a demuxer that reads segments
+ * back to back (ffmpeg's HLS input) accepts the counter jump instead of flagging packets corrupt.
  */
 import { parseAudioSpecificConfig, parseAvcC, parseHvcC, type VideoConfig } from './codec-config.js';
 import { PackagingError } from './errors.js';
@@ -44,6 +46,8 @@ interface Elementary {
   streamType: number;
   streamId: number;
   cc: number;
+  /** No packet of this PID written yet in this segment (it gets the discontinuity_indicator). */
+  fresh: boolean;
   video?: VideoConfig;
   adts?: Uint8Array;
 }
@@ -57,6 +61,7 @@ function elementaryFor(track: PackagedTrack, pid: number): Elementary {
       streamType: h265 ? 0x24 : 0x1b,
       streamId: 0xe0,
       cc: 0,
+      fresh: true,
       video: h265 ? parseHvcC(track.codecPrivate) : parseAvcC(track.codecPrivate),
     };
   }
@@ -69,7 +74,7 @@ function elementaryFor(track: PackagedTrack, pid: number): Elementary {
     h[2] = (((aac.objectType - 1) & 3) << 6) | (aac.frequencyIndex << 2) | ((aac.channels >> 2) & 1);
     h[3] = (aac.channels & 3) << 6;
     h[6] = 0xfc;
-    return { track, pid, streamType: 0x0f, streamId: 0xc0, cc: 0, adts: h };
+    return { track, pid, streamType: 0x0f, streamId: 0xc0, cc: 0, fresh: true, adts: h };
   }
   throw new PackagingError('UnsupportedStreamMediaType', `${track.codec} audio cannot be carried in MPEG-TS`);
 }
@@ -102,11 +107,14 @@ function writePsi(w: PacketWriter, pid: number, cc: number, section: Uint8Array)
   o[p] = 0x47;
   o[p + 1] = 0x40 | (pid >> 8);
   o[p + 2] = pid & 0xff;
-  o[p + 3] = 0x10 | (cc & 0xf);
-  o[p + 4] = 0; // pointer_field
-  o.set(section, p + 5);
+  // Adaptation field with only the discontinuity_indicator: see the module comment.
+  o[p + 3] = 0x30 | (cc & 0xf);
+  o[p + 4] = 1;
+  o[p + 5] = 0x80;
+  o[p + 6] = 0; // pointer_field
+  o.set(section, p + 7);
   const crc = crc32(section, 0, section.length);
-  let q = p + 5 + section.length;
+  let q = p + 7 + section.length;
   o[q++] = crc >>> 24;
   o[q++] = (crc >>> 16) & 0xff;
   o[q++] = (crc >>> 8) & 0xff;
@@ -233,8 +241,10 @@ function packetize(
     // Adaptation field: PCR and random access on the first packet, stuffing on the last.
     let af = 0;
     const needPcr = first && pcr !== undefined;
+    const discontinuity = e.fresh;
+    e.fresh = false;
     if (needPcr) af = 8;
-    else if (first && rai) af = 2;
+    else if ((first && rai) || discontinuity) af = 2;
     let room = PACKET - 4 - af;
     if (remaining < room) {
       af = af === 0 ? PACKET - 4 - remaining : af + (room - remaining);
@@ -249,7 +259,7 @@ function packetize(
     if (af > 0) {
       o[h] = af - 1; // adaptation_field_length
       if (af > 1) {
-        o[h + 1] = (needPcr ? 0x10 : 0) | (first && rai ? 0x40 : 0);
+        o[h + 1] = (discontinuity ? 0x80 : 0) | (first && rai ? 0x40 : 0) | (needPcr ? 0x10 : 0);
         let f = h + 2;
         if (needPcr) {
           const base = ((pcr! % WRAP) + WRAP) % WRAP;
