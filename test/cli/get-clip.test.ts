@@ -13,7 +13,7 @@ import { putMediaRaw } from '../helpers/put-media.js';
 import { controlPlaneClient, startServer, tempDir, type TestServer } from '../helpers/server.js';
 import { ffmpegMissing, fixture } from '../helpers/tools.js';
 import { decodeErrors, tempFile } from '../unit/packaging/probe.js';
-import { aws, kvideo } from './helpers/run-cli.js';
+import { aws, cliEnv, kvideo } from './helpers/run-cli.js';
 
 const START = 1_700_000_000;
 const METADATA = '{\n    "ContentType": "video/mp4"\n}\n';
@@ -75,6 +75,19 @@ describe('get-clip', () => {
     assert.equal(k.stderr, METADATA);
     assert.ok(k.stdoutBytes.equals(readFileSync(out('k.mp4'))));
     if (!ffmpegMissing) assert.equal(await decodeErrors(tempFile('stdout.mp4', k.stdoutBytes)), '');
+  });
+
+  test('without --endpoint-url it asks GetDataEndpoint (GET_CLIP) first', async () => {
+    const rest = args(START, START + 60).slice(2);
+    const k = await kvideo(['get-clip', ...rest, out('e.mp4'), '--debug'], {
+      env: cliEnv({ AWS_ENDPOINT_URL: srv.endpoint }),
+    });
+    assert.equal(k.code, 0, k.stderr);
+    assert.match(
+      k.stderr,
+      /Calling GetDataEndpoint with params: \{"StreamName":"cam","APIName":"GET_CLIP"\}/,
+    );
+    assert.ok(readFileSync(out('e.mp4')).equals(readFileSync(out('k.mp4'))));
   });
 
   test('no fragments in the range: the AWS CLI error', async () => {
