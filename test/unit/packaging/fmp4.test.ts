@@ -84,7 +84,7 @@ test(
 );
 
 test('fMP4: decode times continue across independently packaged fragments', () => {
-  for (const name of ['h264-aac', 'h264-bframes-aac', 'h265-aac']) {
+  for (const name of ['h264-aac', 'h264-bframes-aac', 'h265-aac', 'hevc-aac']) {
     const { demuxed } = packageAll(name);
     for (const track of [1, 2]) {
       for (let k = 0; k + 1 < demuxed.length; k++) {
