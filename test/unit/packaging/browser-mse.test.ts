@@ -10,11 +10,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { concatBytes } from '../../../src/mkv/writer.js';
 import {
   buildInitSegment,
   buildMediaSegment,
   demuxFragment,
   describeTracks,
+  ProgressiveMp4Writer,
 } from '../../../src/packaging/index.js';
 import { storedMedia } from './stored-media.js';
 
@@ -42,6 +44,14 @@ async function run(codecs, count) {
   const b = sb.buffered;
   return { played: v.currentTime - start, width: v.videoWidth, height: v.videoHeight, error: v.error && v.error.message,
            buffered: b.length ? [b.start(0), b.end(b.length - 1)] : [] };
+}
+async function playFile(url) {
+  const v = document.getElementById('v');
+  v.src = url;
+  v.play().catch(() => undefined);
+  const started = performance.now();
+  while (v.currentTime < 2.5 && performance.now() - started < 30000 && !v.error) await new Promise((r) => setTimeout(r, 100));
+  return { played: v.currentTime, width: v.videoWidth, height: v.videoHeight, error: v.error && v.error.message, duration: v.duration };
 }
 </script>`;
 
@@ -92,3 +102,44 @@ for (const name of ['h264-aac', 'h264-bframes-aac', 'ffmpeg-default-live']) {
     }
   });
 }
+
+test(
+  'Chromium plays a GetClip-style progressive MP4 from a plain <video src>',
+  { skip: chromiumMissing, timeout: 120_000 },
+  async () => {
+    const stored = storedMedia('h264-bframes-aac.mkv');
+    const set = describeTracks(stored.header);
+    const writer = new ProgressiveMp4Writer(set.tracks);
+    const demuxed = stored.fragments.map((f) =>
+      demuxFragment(set, f.bytes, { clusterTimeMs: 1_700_000_000_000 + f.timecode }),
+    );
+    for (const d of demuxed) writer.add(d);
+    const clip = concatBytes([writer.header(), ...demuxed.flatMap((d) => writer.payload(d))]);
+    const server = createServer((req, res) => {
+      if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': clip.length }).end(clip);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--autoplay-policy=no-user-gesture-required'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const result = (await page.evaluate(`playFile('/clip.mp4')`)) as {
+        played: number;
+        width: number;
+        error: string | null;
+        duration: number;
+      };
+      assert.equal(result.error ?? null, null, JSON.stringify(result));
+      assert.ok(result.played >= 2.5, JSON.stringify(result));
+      assert.equal(result.width, set.tracks[0]!.width);
+      assert.ok(Math.abs(result.duration - 4) < 0.2, JSON.stringify(result));
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  },
+);
