@@ -22,6 +22,7 @@ import { updateDataRetention } from './kinesisvideo/update-data-retention.js';
 import { updateStream } from './kinesisvideo/update-stream.js';
 import { getMedia } from './media/get-media.js';
 import { getImages } from './archived-media/get-images.js';
+import { getClip } from './archived-media/get-clip.js';
 import { getMediaForFragmentList } from './archived-media/get-media-for-fragment-list.js';
 import { listFragments } from './archived-media/list-fragments.js';
 
@@ -62,6 +63,7 @@ export const actions = {
   ListFragments: listFragments,
   GetMediaForFragmentList: getMediaForFragmentList,
   GetImages: getImages,
+  GetClip: getClip,
 } satisfies Partial<Record<OperationName, Action>>;
 
 export function isMediaResult(value: object | MediaResult): value is MediaResult {

@@ -6,6 +6,7 @@ import type { CommandDef } from '../command.js';
 import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
+import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
 import { getImages } from './get-images.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandDef[] = [
   listFragments,
   getMediaForFragmentList,
   getImages,
+  getClip,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */

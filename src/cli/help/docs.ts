@@ -26,6 +26,8 @@ export const OPERATION_DOCS: Record<string, string> = {
     'Gets media for a list of fragments (specified by fragment number) from the archived data in an Amazon Kinesis video stream.\n\nYou must first call the GetDataEndpoint API to get an endpoint. Then send the GetMediaForFragmentList requests to this endpoint using the --endpoint-url parameter.\n\nFor limits, see Kinesis Video Streams Limits.\n\nIf an error is thrown after invoking a Kinesis Video Streams archived media API, in addition to the HTTP status code and the response body, it includes the following pieces of information:\n\n* x-amz-ErrorType HTTP header – contains a more specific error type in addition to what the HTTP status code provides.\n\n* x-amz-RequestId HTTP header – if you want to report an issue to Amazon Web Services, the support team can better diagnose the problem if given the Request Id.\n\nBoth the HTTP status code and the ErrorType header can be utilized to make programmatic decisions about whether errors are retry-able and under what conditions, as well as provide information on what actions the client programmer might need to take in order to successfully try again.\n\nFor more information, see the Errors section at the bottom of this topic, as well as Common Errors.',
   GetImages:
     'Retrieves a list of images corresponding to each timestamp for a given time range, sampling interval, and image format configuration.',
+  GetClip:
+    'Downloads an MP4 file (clip) containing the archived, on-demand media from the specified video stream over the specified time range.\n\nBoth the StreamName and the StreamARN parameters are optional, but you must specify either the StreamName or the StreamARN when invoking this API operation.\n\nAs a prerequisite to using GetCLip API, you must obtain an endpoint using GetDataEndpoint, specifying GET_CLIP for the APIName parameter.\n\nAn Amazon Kinesis video stream has the following requirements for providing data through MP4:\n\n* The media must contain h.264 or h.265 encoded video and, optionally, AAC or G.711 encoded audio. Specifically, the codec ID of track 1 should be V_MPEG/ISO/AVC (for h.264) or V_MPEGH/ISO/HEVC (for H.265). Optionally, the codec ID of track 2 should be A_AAC (for AAC) or A_MS/ACM (for G.711).\n\n* Data retention must be greater than 0.\n\n* The video track of each fragment must contain codec private data in the Advanced Video Coding (AVC) for H.264 format and HEVC for H.265 format. For more information, see MPEG-4 specification ISO/IEC 14496-15. For information about adapting stream data to a given format, see NAL Adaptation Flags.\n\n* The audio track (if present) of each fragment must contain codec private data in the AAC format (AAC specification ISO/IEC 13818-7) or the MS Wave format.\n\nYou can monitor the amount of outgoing data by monitoring the GetClip.OutgoingBytes Amazon CloudWatch metric. For information about using CloudWatch to monitor Kinesis Video Streams, see Monitoring Kinesis Video Streams. For pricing information, see Amazon Kinesis Video Streams Pricing and Amazon Web Services Pricing. Charges for outgoing Amazon Web Services data apply.',
 };
 
 export const MEMBER_DOCS: Record<string, string> = {
@@ -175,4 +177,19 @@ export const MEMBER_DOCS: Record<string, string> = {
   'Image.Error':
     'The error message shown when the image for the provided timestamp was not extracted due to a non-tryable error. An error will be returned if:\n\n* There is no media that exists for the specified Timestamp.\n\n* The media for the specified time does not allow an image to be extracted. In this case the media is audio only, or the incorrect media has been ingested.',
   'Image.ImageContent': 'An attribute of the Image object that is Base64 encoded.',
+  'GetClipInput.StreamName':
+    'The name of the stream for which to retrieve the media clip.\n\nYou must specify either the StreamName or the StreamARN.',
+  'GetClipInput.StreamARN':
+    'The Amazon Resource Name (ARN) of the stream for which to retrieve the media clip.\n\nYou must specify either the StreamName or the StreamARN.',
+  'GetClipInput.ClipFragmentSelector':
+    'The time range of the requested clip and the source of the timestamps.',
+  'GetClipOutput.ContentType': 'The content type of the media in the requested clip.',
+  'GetClipOutput.Payload':
+    'Traditional MP4 file that contains the media clip from the specified video stream. The output will contain the first 100 MB or the first 200 fragments from the specified start timestamp. For more information, see Kinesis Video Streams Limits.',
+  'ClipFragmentSelector.FragmentSelectorType': 'The origin of the timestamps to use (Server or Producer).',
+  'ClipFragmentSelector.TimestampRange': 'The range of timestamps to return.',
+  'ClipTimestampRange.StartTimestamp':
+    "The starting timestamp in the range of timestamps for which to return fragments.\n\nOnly fragments that start exactly at or after StartTimestamp are included in the session. Fragments that start before StartTimestamp and continue past it aren't included in the session. If FragmentSelectorType is SERVER_TIMESTAMP, the StartTimestamp must be later than the stream head.",
+  'ClipTimestampRange.EndTimestamp':
+    'The end of the timestamp range for the requested media.\n\nThis value must be within 24 hours of the specified StartTimestamp, and it must be later than the StartTimestamp value. If FragmentSelectorType for the request is SERVER_TIMESTAMP, this value must be in the past.\n\nThis value is inclusive. The EndTimestamp is compared to the (starting) timestamp of the fragment. Fragments that start before the EndTimestamp value and continue past it are included in the session.',
 };
