@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadCredentialsFile } from './auth/index.js';
+import { UNLIMITED_PLAYBACK } from './playback/index.js';
 import { createKvideoServer } from './server.js';
 
 export const SERVE_USAGE = `usage: kvideo serve [options]
@@ -16,7 +17,7 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --region R            region written into stream ARNs (env KVIDEO_REGION, default us-west-2)
   --account-id N        account id written into stream ARNs (env KVIDEO_ACCOUNT_ID, default 000000000000)
   --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
-  --unthrottled         no GetMedia data-rate cap (env KVIDEO_UNTHROTTLED=1)
+  --unthrottled         no GetMedia data-rate cap, no HLS/DASH quotas (env KVIDEO_UNTHROTTLED=1)
   --log-level LEVEL     trace|debug|info|warn|error|silent (env KVIDEO_LOG_LEVEL, default info)
   --auth FILE           enforce SigV4 with the keys in FILE (JSON or YAML, see README)
                         (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
@@ -69,7 +70,7 @@ export async function serve(argv: string[]): Promise<void> {
         ? { accountId: values['account-id'] ?? env.KVIDEO_ACCOUNT_ID }
         : {}),
     },
-    limits: unthrottled ? { getMediaBytesPerSecond: 0 } : {},
+    limits: unthrottled ? { getMediaBytesPerSecond: 0, playback: UNLIMITED_PLAYBACK } : {},
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
     ...(credentials ? { credentials } : {}),
     ...(tls ? { tls } : {}),

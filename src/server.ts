@@ -16,6 +16,7 @@ import { createRequestHandler } from './http/handler.js';
 import { putMediaRoute } from './http/put-media-route.js';
 import { PUT_MEDIA_PATH } from './http/router.js';
 import { IngestRegistry } from './ingest/ingest-registry.js';
+import { PlaybackService } from './playback/index.js';
 import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
 import { openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
 import { RetentionSweeper } from './streams/retention-sweeper.js';
@@ -104,6 +105,13 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
       connections: new ConnectionCounter(limits.getMediaConnectionsPerStream),
     },
     ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
+    playback: new PlaybackService({
+      store: storage.fragments,
+      streams,
+      clock,
+      limits: limits.playback,
+      dataDir: options.memory ? undefined : options.dataDir,
+    }),
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
   };
   const http = { ...HTTP_DEFAULTS, ...options.http };

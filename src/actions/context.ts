@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { CallRateLimiter, ConnectionCounter } from '../core/rate-limit.js';
+import { KVS_PLAYBACK_LIMITS, type PlaybackLimits, type PlaybackService } from '../playback/index.js';
 import type { IngestRegistry } from '../ingest/ingest-registry.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import type { FragmentStore } from '../storage/types.js';
@@ -26,6 +27,8 @@ export interface ServerLimits {
   putMediaCallsPerSecond: number;
   /** Concurrent PutMedia connections per stream (KVS: 1). */
   putMediaConnectionsPerStream: number;
+  /** HLS/DASH quotas (spec §10); each 0 = lifted (`--unthrottled`). */
+  playback: PlaybackLimits;
 }
 
 export const KVS_LIMITS: ServerLimits = {
@@ -36,6 +39,7 @@ export const KVS_LIMITS: ServerLimits = {
   getMediaIdleEndMs: 0,
   putMediaCallsPerSecond: 5,
   putMediaConnectionsPerStream: 1,
+  playback: KVS_PLAYBACK_LIMITS,
 };
 
 export interface ActionServices {
@@ -47,6 +51,8 @@ export interface ActionServices {
   ingest: IngestRegistry;
   getMediaLimits: { calls: CallRateLimiter; connections: ConnectionCounter };
   ingestLimits: IngestLimits;
+  /** HLS/DASH sessions and their resources. */
+  playback: PlaybackService;
   /** Origin returned by GetDataEndpoint, e.g. http://127.0.0.1:4567 (no path, no trailing slash). */
   dataEndpoint(): string;
 }

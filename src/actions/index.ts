@@ -17,6 +17,8 @@ import { updateStream } from './kinesisvideo/update-stream.js';
 import { getMedia } from './media/get-media.js';
 import { getMediaForFragmentList } from './archived-media/get-media-for-fragment-list.js';
 import { listFragments } from './archived-media/list-fragments.js';
+import { getDASHStreamingSessionURL } from './archived-media/get-dash-streaming-session-url.js';
+import { getHLSStreamingSessionURL } from './archived-media/get-hls-streaming-session-url.js';
 
 export type { ActionServices, MediaResult, RequestContext, ServerLimits } from './context.js';
 export { KVS_LIMITS } from './context.js';
@@ -50,6 +52,8 @@ export const actions = {
   GetMedia: getMedia,
   ListFragments: listFragments,
   GetMediaForFragmentList: getMediaForFragmentList,
+  GetHLSStreamingSessionURL: getHLSStreamingSessionURL,
+  GetDASHStreamingSessionURL: getDASHStreamingSessionURL,
 } satisfies Partial<Record<OperationName, Action>>;
 
 export function isMediaResult(value: object | MediaResult): value is MediaResult {

@@ -19,6 +19,7 @@ import {
 } from '../actions/index.js';
 import { parseJsonBody, readBodyBytes } from './json-body.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
+import { playbackPath, servePlayback } from './playback-route.js';
 import { routeOperation } from './router.js';
 
 /** Extra routes outside the generated table (PutMedia), keyed by path. */
@@ -136,6 +137,7 @@ export function createRequestHandler(options: HandlerOptions) {
     const abort = new AbortController();
     const ctx: RequestContext = { requestId, signal: abort.signal, logFields: {} };
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const playback = playbackPath(pathname);
     const raw = req.method === 'POST' ? rawRoutes[pathname] : undefined;
     const operation = raw ? undefined : routeOperation(req.method ?? '', pathname);
     ctx.logFields.operation = raw ? pathname.slice(1) : (operation ?? 'unknown');
@@ -162,6 +164,8 @@ export function createRequestHandler(options: HandlerOptions) {
     });
 
     const run = async (): Promise<void> => {
+      // Playback resources are authorised by their session token alone, even with --auth (spec §7.4).
+      if (playback) return servePlayback(req, res, ctx, services, playback);
       if (raw) {
         if (auth) {
           // Streaming body (PutMedia): signed with the empty-string hash or a declared
