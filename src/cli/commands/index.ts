@@ -6,7 +6,9 @@ import type { CommandDef } from '../command.js';
 import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
+import { getDashStreamingSessionUrl } from './get-dash-streaming-session-url.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
+import { getHlsStreamingSessionUrl } from './get-hls-streaming-session-url.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
 import { getMedia } from './get-media.js';
 import { listFragments } from './list-fragments.js';
@@ -25,6 +27,8 @@ export const COMMANDS: readonly CommandDef[] = [
   getMedia,
   listFragments,
   getMediaForFragmentList,
+  getHlsStreamingSessionUrl,
+  getDashStreamingSessionUrl,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */
