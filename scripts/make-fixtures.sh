@@ -9,6 +9,10 @@
 #   h264-only.mkv           same, video only.
 #   ffmpeg-default-live.mkv ffmpeg's default live Matroska clustering (a Cluster about every second) with a
 #                           2 s GOP (-g 50), so every other cluster does NOT start at a key frame.
+#   h264-bframes-aac.mkv    like h264-aac.mkv but libx264's default B-frames (b-pyramid, so blocks are in
+#                           decode order with reordered presentation times), for the packaging tests.
+#   h265-aac.mkv            like h264-aac.mkv with libx265 (skipped when ffmpeg has no libx265).
+#   h264-alaw.mkv           H.264 + G.711 A-law audio (A_MS/ACM), for GetClip's G.711 support.
 #
 # Usage: scripts/make-fixtures.sh   (needs ffmpeg with libx264 and AAC; mkvinfo optional, used for the check)
 set -euo pipefail
@@ -37,6 +41,20 @@ ffmpeg "${common_in[@]}" "${video_enc[@]}" "${bitexact[@]}" \
 ffmpeg "${common_in[@]}" "${audio_in[@]}" "${x264[@]}" -g 50 -keyint_min 50 "${audio_enc[@]}" "${bitexact[@]}" \
   -f matroska -live 1 "$out/ffmpeg-default-live.mkv"
 
+ffmpeg "${common_in[@]}" "${audio_in[@]}" -c:v libx264 -preset medium -pix_fmt yuv420p -sc_threshold 0 -b:v 200k \
+  -g 25 -keyint_min 25 "${audio_enc[@]}" "${bitexact[@]}" "${kf_aligned[@]}" "$out/h264-bframes-aac.mkv"
+
+if grep -q libx265 <<<"$(ffmpeg -hide_banner -encoders 2>/dev/null)"; then
+  ffmpeg "${common_in[@]}" "${audio_in[@]}" -c:v libx265 -preset ultrafast -pix_fmt yuv420p -b:v 200k \
+    -x265-params "keyint=25:min-keyint=25:scenecut=0:log-level=error" -tag:v hvc1 "${audio_enc[@]}" \
+    "${bitexact[@]}" "${kf_aligned[@]}" "$out/h265-aac.mkv"
+else
+  echo "ffmpeg has no libx265: skipped h265-aac.mkv" >&2
+fi
+
+ffmpeg "${common_in[@]}" -f lavfi -i "sine=frequency=440:sample_rate=8000:duration=4" "${video_enc[@]}" \
+  -c:a pcm_alaw "${bitexact[@]}" "${kf_aligned[@]}" "$out/h264-alaw.mkv"
+
 # Sanity check (mkvinfo): in the key-frame-aligned files the first video (track 1) block of every cluster
 # must be a key frame; in the default-live file at least one cluster must start without one.
 if command -v mkvinfo >/dev/null; then
@@ -44,7 +62,7 @@ if command -v mkvinfo >/dev/null; then
   first_video_blocks() {
     mkvinfo -a "$1" | awk '/^\|\+ Cluster/{f=1; next} f && /track number 1,/{print ($0 ~ /: key,/ ? "key" : "delta"); f=0}'
   }
-  for f in h264-aac h264-only; do
+  for f in h264-aac h264-only h264-bframes-aac h264-alaw $([ -f "$out/h265-aac.mkv" ] && echo h265-aac); do
     blocks=$(first_video_blocks "$out/$f.mkv")
     if grep -q delta <<<"$blocks"; then
       echo "error: $f.mkv has a cluster that does not start at a key frame" >&2
