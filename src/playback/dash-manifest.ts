@@ -8,7 +8,7 @@
  *
  * Owns: MPD syntax. Must not know: storage, HTTP, packaging internals.
  */
-import type { PackagedTrack } from '../packaging/index.js';
+import type { DemuxedFragment, PackagedTrack } from '../packaging/index.js';
 import type { PlaybackSession } from './session.js';
 import type { Timeline } from './timeline.js';
 import type { StreamFigures } from './hls-playlist.js';
@@ -21,12 +21,19 @@ function duration(seconds: number): string {
 
 const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/** The end of a track's samples in `tail` (the last listed fragment, demuxed), in track ticks. */
+function tailEnd(track: PackagedTrack, tail: DemuxedFragment | undefined): number | undefined {
+  const last = tail?.samples.get(track.trackNumber)?.at(-1);
+  return last ? last.dts + last.duration : undefined;
+}
+
 function trackSet(
   session: PlaybackSession,
   token: string,
   track: PackagedTrack,
   timeline: Timeline,
   figures: StreamFigures,
+  tail: DemuxedFragment | undefined,
 ): string {
   const scale = track.timescale;
   const tick = (ms: number): number => Math.round((ms * scale) / 1000);
@@ -41,7 +48,11 @@ function trackSet(
     // Back-to-back fragments get exactly adjacent S elements; otherwise the fragment's own duration.
     const nextT = next ? tick(next.meta.producerTimestampMs) : undefined;
     const own = Math.max(1, tick(e.meta.durationMs));
-    const d = nextT !== undefined && nextT > t && Math.abs(nextT - t - own) <= tick(50) ? nextT - t : own;
+    let d = nextT !== undefined && nextT > t && Math.abs(nextT - t - own) <= tick(50) ? nextT - t : own;
+    // The last fragment's duration counts every sample of the track (an audio track often
+    // outlasts the video-based fragment duration), so no player cuts its final frames.
+    const end = next ? undefined : tailEnd(track, tail);
+    if (end !== undefined && end - t > d) d = end - t;
     let attrs = `t="${t}" d="${d}"`;
     if (session.displayFragmentNumber) attrs += ` kvs:fn="${e.meta.fragmentNumber}"`;
     if (session.displayTimestamp) attrs += ` kvs:ts="${(e.timeMs / 1000).toFixed(3)}"`;
@@ -84,6 +95,7 @@ export function renderDashManifest(
   timeline: Timeline,
   figures: StreamFigures,
   nowMs: number,
+  tail?: DemuxedFragment,
 ): string {
   const entries = timeline.entries;
   const maxSeg = entries.reduce((m, e) => Math.max(m, e.meta.durationMs), 1000) / 1000;
@@ -97,12 +109,10 @@ export function renderDashManifest(
     `maxSegmentDuration="${duration(maxSeg)}"`,
   ];
   if (isStatic) {
-    const first = entries[0];
     const last = entries.at(-1);
-    const total =
-      first && last
-        ? (last.meta.producerTimestampMs + last.meta.durationMs - session.origin.producerMs) / 1000
-        : 0;
+    const endMs = last ? last.meta.producerTimestampMs + last.meta.durationMs : session.origin.producerMs;
+    const tailEndMs = tail ? tail.startTimeMs + tail.durationMs : 0;
+    const total = (Math.max(endMs, tailEndMs) - session.origin.producerMs) / 1000;
     mpd.push(`mediaPresentationDuration="${duration(total)}"`);
   } else {
     const window = entries.reduce((sum, e) => sum + e.meta.durationMs, 0) / 1000;
@@ -118,7 +128,7 @@ export function renderDashManifest(
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<MPD ${mpd.join(' ')}>`,
     '  <Period id="0" start="PT0S">',
-    ...tracks.map((t) => trackSet(session, token, t, timeline, figures)),
+    ...tracks.map((t) => trackSet(session, token, t, timeline, figures, tail)),
     '  </Period>',
     '</MPD>',
     '',

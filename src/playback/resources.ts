@@ -170,7 +170,8 @@ export class PlaybackResources {
     const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'DASH');
     const timeline = this.#timeline(session);
     const figures = await this.#figures(session, timeline, tracks);
-    const body = renderDashManifest(session, token, tracks, timeline, figures, this.#d.clock.now());
+    const tail = await this.#d.packager.demux(session.streamId, timeline.entries.at(-1)!.meta);
+    const body = renderDashManifest(session, token, tracks, timeline, figures, this.#d.clock.now(), tail);
     return { contentType: 'application/dash+xml', body, immutable: false };
   }
 
