@@ -130,6 +130,12 @@ export function renderDashManifest(
     '  <Period id="0" start="PT0S">',
     ...tracks.map((t) => trackSet(session, token, t, timeline, figures, tail)),
     '  </Period>',
+    // The server's clock inline, so a player needs no outside time source to find the live edge.
+    ...(isStatic
+      ? []
+      : [
+          `  <UTCTiming schemeIdUri="urn:mpeg:dash:utc:direct:2014" value="${new Date(nowMs).toISOString()}"/>`,
+        ]),
     '</MPD>',
     '',
   ].join('\n');
