@@ -15,6 +15,7 @@ import { listTagsForStream, tagStream, untagStream } from './kinesisvideo/tag-st
 import { updateDataRetention } from './kinesisvideo/update-data-retention.js';
 import { updateStream } from './kinesisvideo/update-stream.js';
 import { getMedia } from './media/get-media.js';
+import { getClip } from './archived-media/get-clip.js';
 import { getMediaForFragmentList } from './archived-media/get-media-for-fragment-list.js';
 import { listFragments } from './archived-media/list-fragments.js';
 import { getDASHStreamingSessionURL } from './archived-media/get-dash-streaming-session-url.js';
@@ -54,6 +55,7 @@ export const actions = {
   GetMediaForFragmentList: getMediaForFragmentList,
   GetHLSStreamingSessionURL: getHLSStreamingSessionURL,
   GetDASHStreamingSessionURL: getDASHStreamingSessionURL,
+  GetClip: getClip,
 } satisfies Partial<Record<OperationName, Action>>;
 
 export function isMediaResult(value: object | MediaResult): value is MediaResult {

@@ -13,18 +13,20 @@ export class BoxWriter {
   pos = 0;
 
   constructor(capacity = 4096) {
-    this.#buf = new Uint8Array(capacity);
-    this.#view = new DataView(this.#buf.buffer);
+    // Not zero-filled: every byte up to `pos` is written before finish() hands it out, and a media
+    // segment's buffer is mostly sample data copied in right after (bench/packaging.ts).
+    this.#buf = Buffer.allocUnsafeSlow(capacity);
+    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
   }
 
   #ensure(n: number): void {
     if (this.pos + n <= this.#buf.length) return;
     let size = this.#buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = Buffer.allocUnsafeSlow(size);
     next.set(this.#buf.subarray(0, this.pos));
     this.#buf = next;
-    this.#view = new DataView(next.buffer);
+    this.#view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   u8(v: number): this {

@@ -15,7 +15,7 @@ const invalid = (what: string): PackagingError =>
 export interface VideoConfig {
   /** Bytes of the length prefix of each NAL unit in samples (1, 2 or 4). */
   nalLengthSize: number;
-  /** Parameter sets (VPS, SPS, PPS order for HEVC; SPS, PPS for AVC), without start codes. */
+  /** Parameter sets (the HVCC arrays in order for HEVC; SPS, PPS for AVC), without start codes. */
   parameterSets: Uint8Array[];
   codecString: string;
 }
@@ -66,8 +66,9 @@ export function parseHvcC(rec: Uint8Array): VideoConfig {
       if (p + 2 > rec.length) throw invalid('HVCC NAL unit truncated');
       const len = (rec[p]! << 8) | rec[p + 1]!;
       if (p + 2 + len > rec.length) throw invalid('HVCC NAL unit truncated');
-      // VPS 32, SPS 33, PPS 34 go in front of key frames in TS; prefix SEI (39) is kept too.
-      if (type >= 32 && type <= 34) parameterSets.push(rec.subarray(p + 2, p + 2 + len));
+      // Every array (VPS 32, SPS 33, PPS 34, and SEI such as HDR metadata) goes in front of key
+      // frames in TS, as ffmpeg's hevc_mp4toannexb does.
+      parameterSets.push(rec.subarray(p + 2, p + 2 + len));
       if (type === 33) sawSps = true;
       p += 2 + len;
     }

@@ -73,15 +73,16 @@ function elementaryFor(track: PackagedTrack, pid: number): Elementary {
   throw new PackagingError('UnsupportedStreamMediaType', `${track.codec} audio cannot be carried in MPEG-TS`);
 }
 
-/** Writes TS packets into a growing list of 188-byte buffers' backing store. */
+/** A growing buffer of whole 188-byte TS packets. */
 class PacketWriter {
   out: Uint8Array;
   pos = 0;
   constructor(capacity: number) {
-    this.out = new Uint8Array(Math.ceil(capacity / PACKET) * PACKET || PACKET);
+    // Not zero-filled: every packet is written whole (header, adaptation field or stuffing, payload).
+    this.out = Buffer.allocUnsafeSlow(Math.ceil(capacity / PACKET) * PACKET || PACKET);
   }
   #grow(): void {
-    const next = new Uint8Array(this.out.length * 2);
+    const next = Buffer.allocUnsafeSlow(this.out.length * 2);
     next.set(this.out);
     this.out = next;
   }
@@ -193,39 +194,41 @@ function writePes(w: PacketWriter, e: Elementary, s: Sample, pcr: number | undef
   const headerLen = 9 + (withDts ? 10 : 5);
   let payloadLen = 0;
   for (const piece of pieces) payloadLen += piece.length;
-  const pes = new Uint8Array(headerLen + payloadLen);
+  const header = new Uint8Array(headerLen);
   const pesLen = headerLen - 6 + payloadLen;
-  pes.set([0, 0, 1, e.streamId]);
+  header.set([0, 0, 1, e.streamId]);
   // Video PES may leave PES_packet_length 0 (unbounded, ISO/IEC 13818-1 §2.4.3.7).
   const lenField = e.video || pesLen > 0xffff ? 0 : pesLen;
-  pes[4] = lenField >> 8;
-  pes[5] = lenField & 0xff;
-  pes[6] = 0x80;
-  pes[7] = withDts ? 0xc0 : 0x80;
-  pes[8] = withDts ? 10 : 5;
-  writeTimestamp(pes, 9, withDts ? 3 : 2, s.pts);
-  if (withDts) writeTimestamp(pes, 14, 1, s.dts);
-  let q = headerLen;
-  for (const piece of pieces) {
-    pes.set(piece, q);
-    q += piece.length;
-  }
-  packetize(w, e, pes, pcr, s.keyframe && e.video !== undefined);
+  header[4] = lenField >> 8;
+  header[5] = lenField & 0xff;
+  header[6] = 0x80;
+  header[7] = withDts ? 0xc0 : 0x80;
+  header[8] = withDts ? 10 : 5;
+  writeTimestamp(header, 9, withDts ? 3 : 2, s.pts);
+  if (withDts) writeTimestamp(header, 14, 1, s.dts);
+  pieces.unshift(header);
+  packetize(w, e, pieces, headerLen + payloadLen, pcr, s.keyframe && e.video !== undefined);
 }
 
+/**
+ * Splits one PES, given as pieces (header, start codes, NAL units as views), into TS packets,
+ * copying each byte once, straight into the segment buffer.
+ */
 function packetize(
   w: PacketWriter,
   e: Elementary,
-  pes: Uint8Array,
+  pieces: Uint8Array[],
+  total: number,
   pcr: number | undefined,
   rai: boolean,
 ): void {
-  let off = 0;
+  let remaining = total;
+  let piece = 0;
+  let pieceOff = 0;
   let first = true;
-  while (off < pes.length) {
+  while (remaining > 0) {
     const p = w.packet();
     const o = w.out;
-    const remaining = pes.length - off;
     // Adaptation field: PCR and random access on the first packet, stuffing on the last.
     let af = 0;
     const needPcr = first && pcr !== undefined;
@@ -261,8 +264,19 @@ function packetize(
       }
       h += af;
     }
-    o.set(pes.subarray(off, off + room), h);
-    off += room;
+    remaining -= room;
+    while (room > 0) {
+      const src = pieces[piece]!;
+      const take = Math.min(room, src.length - pieceOff);
+      o.set(take === src.length ? src : src.subarray(pieceOff, pieceOff + take), h);
+      h += take;
+      room -= take;
+      pieceOff += take;
+      if (pieceOff === src.length) {
+        piece++;
+        pieceOff = 0;
+      }
+    }
     first = false;
   }
 }

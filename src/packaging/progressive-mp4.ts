@@ -146,7 +146,7 @@ export class ProgressiveMp4Writer {
         .fourcc('mdat')
         .u64(this.#mdatSize + 16);
     else w.u32(this.#mdatSize + 8).fourcc('mdat');
-    return w.finish().slice();
+    return new Uint8Array(w.finish()); // a right-sized copy
   }
 }
 

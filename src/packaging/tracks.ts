@@ -157,27 +157,29 @@ export function describeTracks(header: { segmentHeader: Uint8Array }): TrackSet 
 export type PackagingPurpose = 'clip' | 'hls-fmp4' | 'hls-ts' | 'dash';
 
 /**
- * KVS's media requirements per API (spec §7.3, §7.4, §7.5): track 1 H.264/H.265 (HLS also audio-only
- * AAC), optional track 2 AAC, or G.711 for GetClip and DASH. Returns the tracks to package.
+ * KVS's track combinations per API ("Video playback track requirements" of the KVS developer guide,
+ * spec §7.3–§7.5): track 1 H.264 or H.265; track 2 optional AAC, or G.711 A-law with H.264 (GetClip,
+ * DASH) and µ-law with H.264 (DASH only); AAC alone as track 1 for HLS and DASH. Returns the tracks to
+ * package (track 1, and track 2 when present); other tracks are ignored.
  */
 export function checkTracksFor(purpose: PackagingPurpose, set: TrackSet): PackagedTrack[] {
-  const [first, second] = set.tracks;
+  const first = set.tracks.find((t) => t.trackNumber === 1);
+  const second = set.tracks.find((t) => t.trackNumber === 2);
   const refuse = (why: string): never => {
     throw new PackagingError('UnsupportedStreamMediaType', why);
   };
-  if (!first || first.trackNumber !== 1) return refuse('track 1 must be H.264 or H.265 video');
-  const audioOnly = first.kind === 'audio' && set.tracks.length === 1;
-  if (first.kind !== 'video' && !(audioOnly && first.codec === 'aac' && purpose.startsWith('hls'))) {
+  if (!first) return refuse('track 1 must be H.264 or H.265 video');
+  const audioOnly = first.codec === 'aac' && !second && purpose !== 'clip';
+  if (first.kind !== 'video' && !audioOnly) {
     refuse(`track 1 is ${first.codec}; it must be H.264 or H.265 video`);
   }
-  if (purpose === 'hls-ts' && first.codec === 'h265') refuse('MPEG-TS sessions need H.264 video');
-  const out = [first];
-  if (second) {
-    const g711 = second.codec === 'alaw' || second.codec === 'mulaw';
-    if (second.kind !== 'audio' || (g711 && purpose !== 'clip' && purpose !== 'dash')) {
-      refuse(`track ${second.trackNumber} (${second.codec}) is not supported for this request`);
-    }
-    out.push(second);
+  if (!second) return [first];
+  const ok =
+    second.codec === 'aac' ||
+    (first.codec === 'h264' && second.codec === 'alaw' && (purpose === 'clip' || purpose === 'dash')) ||
+    (first.codec === 'h264' && second.codec === 'mulaw' && purpose === 'dash');
+  if (!ok || first.kind !== 'video') {
+    refuse(`track 2 (${second.codec}) with track 1 (${first.codec}) is not supported for this request`);
   }
-  return out;
+  return [first, second];
 }

@@ -140,7 +140,12 @@ export function openSession(
   }
   // Media requirements are checked on the session's first fragment (spec §7.4: track 1 H.264/H.265
   // with codec private data, optional AAC track 2); later fragments are checked when served.
-  packager.tracks(stream.streamId, first.headerId, req.kind);
+  packager.tracks(
+    stream.streamId,
+    first.headerId,
+    req.kind,
+    req.kind === 'DASH' ? 'FRAGMENTED_MP4' : container,
+  );
 
   const expires = req.Expires ?? DEFAULT_EXPIRES_SECONDS;
   return {

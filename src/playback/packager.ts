@@ -1,6 +1,6 @@
 /**
- * Playback's use of src/packaging: which tracks a session plays (the KVS media rules of spec
- * §7.4/§7.5), and cached init, fMP4 media and MPEG-TS segments per stored fragment.
+ * Playback's use of src/packaging: the tracks a session plays (packaging's KVS rules per purpose),
+ * and cached init, fMP4 media and MPEG-TS segments per stored fragment.
  *
  * Owns: the track rules per protocol, the caches, reading fragment payloads from storage, and
  * turning PackagingError into the KVS exception. Must not know: sessions, HTTP, playlists.
@@ -10,17 +10,19 @@ import {
   buildInitSegment,
   buildMediaSegment,
   buildTsSegment,
+  checkTracksFor,
   demuxFragment,
   describeTracks,
   PackagingError,
   type DemuxedFragment,
   type PackagedTrack,
+  type PackagingPurpose,
   type TrackSet,
 } from '../packaging/index.js';
 import { parseFragmentNumber } from '../core/fragment-number.js';
 import type { FragmentMeta, FragmentStore } from '../storage/types.js';
 import { ByteCache } from './byte-cache.js';
-import type { SessionKind } from './session.js';
+import type { ContainerFormat, SessionKind } from './session.js';
 
 export const DEFAULT_PACKAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -28,30 +30,10 @@ export function toKvs(err: unknown): unknown {
   return err instanceof PackagingError ? new KvsError(err.exception, err.message, 400) : err;
 }
 
-const unsupported = (message: string): KvsError =>
-  new KvsError('UnsupportedStreamMediaTypeException', message, 400);
-
-/**
- * The tracks a session plays: track 1 H.264/H.265 video (or AAC for audio-only HLS), optional
- * track 2 audio: AAC for HLS, AAC or G.711 for DASH (spec §7.4, §7.5). Other tracks are ignored.
- */
-export function playableTracks(set: TrackSet, kind: SessionKind): PackagedTrack[] {
-  const first = set.tracks.find((t) => t.trackNumber === 1);
-  if (!first) throw unsupported('Track 1 of the stream is not a supported video or audio track.');
-  const firstOk =
-    first.codec === 'h264' || first.codec === 'h265' || (kind === 'HLS' && first.codec === 'aac');
-  if (!firstOk) {
-    throw unsupported(`The codec of track 1 (${first.codec}) is not supported for ${kind} playback.`);
-  }
-  const out = [first];
-  const second = set.tracks.find((t) => t.trackNumber === 2);
-  if (second && first.kind === 'video') {
-    const ok = kind === 'HLS' ? second.codec === 'aac' : second.kind === 'audio';
-    if (!ok)
-      throw unsupported(`The codec of track 2 (${second.codec}) is not supported for ${kind} playback.`);
-    out.push(second);
-  }
-  return out;
+/** The packaging purpose whose KVS track rules a session follows (spec §7.4, §7.5). */
+function purposeOf(kind: SessionKind, container: ContainerFormat): PackagingPurpose {
+  if (kind === 'DASH') return 'dash';
+  return container === 'MPEG_TS' ? 'hls-ts' : 'hls-fmp4';
 }
 
 /** mfhd sequence number: increasing with the fragment number (its millisecond part), never 0. */
@@ -93,8 +75,14 @@ export class Packager {
     return set;
   }
 
-  tracks(streamId: string, headerId: number, kind: SessionKind): PackagedTrack[] {
-    return playableTracks(this.trackSet(streamId, headerId), kind);
+  /** The tracks a session plays: track 1, and track 2 when present (others are ignored). */
+  tracks(streamId: string, headerId: number, kind: SessionKind, container: ContainerFormat): PackagedTrack[] {
+    const set = this.trackSet(streamId, headerId);
+    try {
+      return checkTracksFor(purposeOf(kind, container), set);
+    } catch (err) {
+      throw toKvs(err);
+    }
   }
 
   async demux(streamId: string, meta: FragmentMeta): Promise<DemuxedFragment> {

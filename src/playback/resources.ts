@@ -141,7 +141,7 @@ export class PlaybackResources {
 
   async #master(session: PlaybackSession, token: string): Promise<PlaybackResponse> {
     this.#d.quotas.resource(session.streamId, session.id, 'getHLSMasterPlaylist', 'playlist');
-    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'HLS');
+    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'HLS', session.container);
     const timeline = this.#timeline(session);
     const figures = await this.#figures(session, timeline, tracks);
     return {
@@ -159,7 +159,7 @@ export class PlaybackResources {
       'playlist',
       session.maxResults,
     );
-    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'HLS');
+    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'HLS', session.container);
     const track = session.container === 'MPEG_TS' ? tracks[0]! : this.#track(tracks, query);
     const body = renderMediaPlaylist(session, token, track.trackNumber, this.#timeline(session));
     return { contentType: 'application/vnd.apple.mpegurl', body, immutable: false };
@@ -167,7 +167,7 @@ export class PlaybackResources {
 
   async #manifest(session: PlaybackSession, token: string): Promise<PlaybackResponse> {
     this.#d.quotas.resource(session.streamId, session.id, 'getDASHManifest', 'playlist', session.maxResults);
-    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'DASH');
+    const tracks = this.#d.packager.tracks(session.streamId, session.headerId, 'DASH', session.container);
     const timeline = this.#timeline(session);
     const figures = await this.#figures(session, timeline, tracks);
     const tail = await this.#d.packager.demux(session.streamId, timeline.entries.at(-1)!.meta);
@@ -179,7 +179,7 @@ export class PlaybackResources {
     if (session.container === 'MPEG_TS') throw invalidArgument('MPEG_TS sessions have no init fragment.');
     this.#d.quotas.resource(session.streamId, session.id, 'getMP4InitFragment', 'playlist');
     const headerId = intParam(query, 'SequenceNumber') ?? session.headerId;
-    const tracks = this.#d.packager.tracks(session.streamId, headerId, session.kind);
+    const tracks = this.#d.packager.tracks(session.streamId, headerId, session.kind, session.container);
     const track = this.#track(tracks, query);
     return {
       contentType: 'video/mp4',
@@ -207,7 +207,7 @@ export class PlaybackResources {
     );
     const meta = this.#d.store.getFragment(session.streamId, number);
     if (!meta || !inSession(session, meta)) throw fragmentNotFound();
-    const tracks = this.#d.packager.tracks(session.streamId, meta.headerId, session.kind);
+    const tracks = this.#d.packager.tracks(session.streamId, meta.headerId, session.kind, session.container);
     if (kind === 'ts') {
       return {
         contentType: 'video/mp2t',

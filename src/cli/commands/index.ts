@@ -7,6 +7,7 @@ import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
 import { getDashStreamingSessionUrl } from './get-dash-streaming-session-url.js';
+import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
 import { getHlsStreamingSessionUrl } from './get-hls-streaming-session-url.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandDef[] = [
   getMediaForFragmentList,
   getHlsStreamingSessionUrl,
   getDashStreamingSessionUrl,
+  getClip,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */
