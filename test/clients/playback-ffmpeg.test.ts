@@ -153,6 +153,36 @@ describe('ffmpeg plays HLS and DASH sessions', { skip: ffmpegMissing }, () => {
     assert.deepEqual(got.a, source.a);
   });
 
+  test('HLS fMP4 LIVE_REPLAY with an end: every frame, then ENDLIST', async () => {
+    const out = await am.send(
+      new GetHLSStreamingSessionURLCommand({
+        StreamName: 'cam',
+        PlaybackMode: 'LIVE_REPLAY',
+        HLSFragmentSelector: producerRange(),
+      }),
+    );
+    const got = await play(out.HLSStreamingSessionURL!, ['-live_start_index', '0']);
+    assert.deepEqual(got.v, source.v);
+    assert.deepEqual(got.a, source.a);
+  });
+
+  test('HLS MPEG-TS LIVE: every frame of the live window', async () => {
+    const out = await am.send(
+      new GetHLSStreamingSessionURLCommand({
+        StreamName: 'cam',
+        ContainerFormat: 'MPEG_TS',
+        MaxMediaPlaylistFragmentResults: 10,
+      }),
+    );
+    const url = out.HLSStreamingSessionURL!;
+    const live = ['-live_start_index', '0', '-m3u8_hold_counters', '2'];
+    assert.deepEqual(
+      await frameHashes(url, 'v', { videoBsf: SLICES_FROM_ANNEXB, extraInput: live }),
+      source.slices,
+    );
+    assert.deepEqual(await frameHashes(url, 'a', { audioBsf: 'aac_adtstoasc', extraInput: live }), source.a);
+  });
+
   test('the -c copy output of each session is a valid MP4 with both tracks', async () => {
     const out = await am.send(
       new GetHLSStreamingSessionURLCommand({
@@ -192,5 +222,54 @@ describe('ffmpeg plays HLS and DASH sessions', { skip: ffmpegMissing }, () => {
     assert.equal(video?.width, 320);
     assert.equal(Number(video?.nb_frames), source.v.length);
     assert.equal(Number(streams.find((s) => s.codec_name === 'aac')?.nb_frames), source.a.length);
+  });
+});
+
+describe('ffmpeg plays H.265 sessions', { skip: ffmpegMissing }, () => {
+  test('HLS fMP4 and MPEG-TS ON_DEMAND of an H.265 stream: every frame', async () => {
+    const dir = tempDir('kvideo-hevc-');
+    const srv = await startServer();
+    const am = archivedClient(srv.endpoint);
+    try {
+      const file = await makeFixture(dir, 'hevc.mkv', { seconds: 3, videoCodec: 'libx265' });
+      const kv = controlPlaneClient(srv.endpoint);
+      await kv.send(new CreateStreamCommand({ StreamName: 'hevc', DataRetentionInHours: 1 }));
+      kv.destroy();
+      const start = Date.now() - 600_000;
+      await ingestFile(srv.endpoint, 'hevc', file, start);
+      const source = await frameHashes(file, 'v');
+      const selector = {
+        FragmentSelectorType: 'PRODUCER_TIMESTAMP' as const,
+        TimestampRange: { StartTimestamp: new Date(start), EndTimestamp: new Date(start + 60_000) },
+      };
+      const fmp4 = await am.send(
+        new GetHLSStreamingSessionURLCommand({
+          StreamName: 'hevc',
+          PlaybackMode: 'ON_DEMAND',
+          HLSFragmentSelector: selector,
+        }),
+      );
+      const master = await (await fetch(fmp4.HLSStreamingSessionURL!)).text();
+      assert.match(master, /CODECS="(hvc1|hev1)\.[^"]+"/);
+      assert.deepEqual(await frameHashes(fmp4.HLSStreamingSessionURL!, 'v'), source);
+      const ts = await am.send(
+        new GetHLSStreamingSessionURLCommand({
+          StreamName: 'hevc',
+          PlaybackMode: 'ON_DEMAND',
+          ContainerFormat: 'MPEG_TS',
+          HLSFragmentSelector: selector,
+        }),
+      );
+      // H.265 in TS is Annex B with VPS/SPS/PPS (types 32–34) and AUDs (35) added.
+      const strip = 'filter_units=remove_types=32|33|34|35';
+      assert.deepEqual(
+        await frameHashes(ts.HLSStreamingSessionURL!, 'v', { videoBsf: strip }),
+        await frameHashes(file, 'v', { videoBsf: `hevc_mp4toannexb,${strip}` }),
+      );
+    } finally {
+      am.destroy();
+      await srv.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -104,7 +104,13 @@ export const SLICES_FROM_ANNEXB = 'filter_units=remove_types=7|8|9';
 export async function frameHashes(
   input: string,
   kind: 'v' | 'a',
-  options: { videoBsf?: string; audioBsf?: string; extraInput?: string[] } = {},
+  options: {
+    videoBsf?: string;
+    audioBsf?: string;
+    extraInput?: string[];
+    frames?: number;
+    timeoutMs?: number;
+  } = {},
 ): Promise<string[]> {
   const r = await run(
     'ffmpeg',
@@ -121,11 +127,13 @@ export async function frameHashes(
       'copy',
       ...(options.videoBsf ? ['-bsf:v', options.videoBsf] : []),
       ...(options.audioBsf ? ['-bsf:a', options.audioBsf] : []),
+      // A dynamic MPD never ends for ffmpeg: stop after the frames the source has.
+      ...(options.frames !== undefined ? [`-frames:${kind}`, String(options.frames)] : []),
       '-f',
       'framemd5',
       '-',
     ],
-    { timeoutMs: 120_000 },
+    { timeoutMs: options.timeoutMs ?? 120_000 },
   );
   if (r.code !== 0) throw new Error(`ffmpeg framemd5 of ${input.slice(0, 120)} failed: ${r.stderr}`);
   return (
