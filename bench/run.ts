@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,get-media,fan-out,seek,packaging] [-- --runs N] [-- --json FILE]
+ * `npm run bench [-- --quick] [-- --only ingest,get-media,fan-out,seek,packaging,playback] [-- --runs N] [-- --json FILE]
  * [-- --profile DIR] [-- --dir DIR]`: runs every benchmark against a freshly started server child
  * on loopback (data dir on local disk, GetMedia data-rate cap off) and prints one table.
- * Each benchmark also runs alone: node dist/bench/{ingest,get-media-vs-nginx,live-fanout,seek,packaging}.js.
+ * Each benchmark also runs alone: node dist/bench/{ingest,get-media-vs-nginx,live-fanout,seek,packaging,playback}.js.
  * The machine description is printed first, because the figures mean nothing without it.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { getMediaBench } from './get-media-vs-nginx.js';
 import { ingestBench } from './ingest.js';
 import { fanoutBench } from './live-fanout.js';
 import { packagingBench } from './packaging.js';
+import { playbackBench } from './playback.js';
 import { parseBenchArgs, type BenchOptions } from './lib/options.js';
 import { formatTable, type ResultRow } from './lib/stats.js';
 import { seekBench } from './seek.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<ResultRow[]>> = {
   'fan-out': fanoutBench,
   seek: seekBench,
   packaging: packagingBench,
+  playback: playbackBench,
 };
 
 function sh(cmd: string, args: string[]): string {

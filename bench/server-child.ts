@@ -1,12 +1,13 @@
 /**
  * The server under test, as its own process (so load generator and server never share an event
  * loop): createKvideoServer on a data directory with the GetMedia data-rate cap off and the
- * per-stream GetMedia call/connection quotas lifted (`kvideo serve` has no flags for those).
+ * per-stream GetMedia call/connection and HLS/DASH quotas lifted (`kvideo serve` has no flags for those).
  * Talks to the bench over the fork IPC channel: `ready` once listening, `stats` on request
  * (process.cpuUsage and memoryUsage), `gc` (with --expose-gc), `stop` (clean close, then exit so
  * --cpu-prof writes its profile).
  * Run by bench/lib/server.ts; not meant to be started by hand.
  */
+import { UNLIMITED_PLAYBACK } from '../src/playback/index.js';
 import { createKvideoServer } from '../src/server.js';
 
 const started = performance.now();
@@ -21,7 +22,12 @@ const send = (message: object): void => {
 
 const kvideo = await createKvideoServer({
   dataDir,
-  limits: { getMediaBytesPerSecond: 0, getMediaCallsPerSecond: 0, getMediaConnectionsPerStream: 0 },
+  limits: {
+    getMediaBytesPerSecond: 0,
+    getMediaCallsPerSecond: 0,
+    getMediaConnectionsPerStream: 0,
+    playback: UNLIMITED_PLAYBACK,
+  },
 });
 const opened = performance.now();
 const origin = await kvideo.listen(0, '127.0.0.1');

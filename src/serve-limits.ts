@@ -7,7 +7,11 @@
  */
 import type { ServerLimits } from './actions/index.js';
 import type { IngestLimits } from './ingest/limits.js';
+import { UNLIMITED_PLAYBACK } from './playback/index.js';
 import type { HttpLimits } from './server.js';
+
+/** The ServerLimits that are plain numbers (every one but the playback quota table). */
+type NumericLimit = Exclude<keyof ServerLimits, 'playback'>;
 
 export const LIMITS_USAGE = `
 quotas (per stream; KVS's values by default, 0 = unlimited):
@@ -100,10 +104,11 @@ export function limitsFromFlags(values: LimitFlagValues, env: NodeJS.ProcessEnv)
       getMediaBytesPerSecond: 0,
       putMediaConnectionsPerStream: 0,
       putMediaCallsPerSecond: 0,
+      playback: UNLIMITED_PLAYBACK,
     } satisfies Partial<ServerLimits>);
   }
   // A quota given explicitly wins over --unthrottled, so "all lifted but 1 producer" is possible.
-  const counts: [keyof typeof LIMIT_OPTIONS, keyof ServerLimits][] = [
+  const counts: [keyof typeof LIMIT_OPTIONS, NumericLimit][] = [
     ['get-media-connections', 'getMediaConnectionsPerStream'],
     ['get-media-calls-per-second', 'getMediaCallsPerSecond'],
     ['get-media-bytes-per-second', 'getMediaBytesPerSecond'],

@@ -21,6 +21,7 @@ import { PUT_MEDIA_PATH } from './http/router.js';
 import { locateFfmpeg } from './images/ffmpeg-locator.js';
 import { ImageService } from './images/image-service.js';
 import { IngestRegistry } from './ingest/ingest-registry.js';
+import { PlaybackService } from './playback/index.js';
 import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
 import { PrometheusMetrics, type PrometheusMetricsOptions } from './metrics/prometheus-metrics.js';
 import { checkStorageHealth } from './metrics/health.js';
@@ -141,6 +142,13 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     },
     ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
     ingestBudget: new MemoryBudget(limits.ingestMemoryBytes),
+    playback: new PlaybackService({
+      store: storage.fragments,
+      streams,
+      clock,
+      limits: limits.playback,
+      dataDir: options.memory ? undefined : options.dataDir,
+    }),
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
     images,
     metrics,

@@ -9,6 +9,7 @@ import type { MemoryBudget } from '../core/memory-budget.js';
 import type { Metrics } from '../core/metrics.js';
 import type { CallRateLimiter, ConnectionCounter } from '../core/rate-limit.js';
 import type { ImageService } from '../images/image-service.js';
+import { KVS_PLAYBACK_LIMITS, type PlaybackLimits, type PlaybackService } from '../playback/index.js';
 import type { IngestRegistry } from '../ingest/ingest-registry.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import type { FragmentStore } from '../storage/types.js';
@@ -40,6 +41,8 @@ export interface ServerLimits {
    * reader slot (issue #11). 0 = never.
    */
   readerStallTimeoutMs: number;
+  /** HLS/DASH quotas (spec §10); each 0 = lifted (`--unthrottled`). */
+  playback: PlaybackLimits;
 }
 
 export const KVS_LIMITS: ServerLimits = {
@@ -52,6 +55,7 @@ export const KVS_LIMITS: ServerLimits = {
   putMediaConnectionsPerStream: 1,
   ingestMemoryBytes: 256 * 1024 * 1024,
   readerStallTimeoutMs: 30_000,
+  playback: KVS_PLAYBACK_LIMITS,
 };
 
 export interface ActionServices {
@@ -69,6 +73,8 @@ export interface ActionServices {
   images: ImageService;
   /** Event sink for /metrics (src/metrics); noopMetrics when not scraped. */
   metrics: Metrics;
+  /** HLS/DASH sessions and their resources. */
+  playback: PlaybackService;
   /** Origin returned by GetDataEndpoint, e.g. http://127.0.0.1:4567 (no path, no trailing slash). */
   dataEndpoint(): string;
 }

@@ -25,6 +25,8 @@ import { getImages } from './archived-media/get-images.js';
 import { getClip } from './archived-media/get-clip.js';
 import { getMediaForFragmentList } from './archived-media/get-media-for-fragment-list.js';
 import { listFragments } from './archived-media/list-fragments.js';
+import { getDASHStreamingSessionURL } from './archived-media/get-dash-streaming-session-url.js';
+import { getHLSStreamingSessionURL } from './archived-media/get-hls-streaming-session-url.js';
 
 export type { ActionServices, MediaResult, RequestContext, ServerLimits } from './context.js';
 export { KVS_LIMITS } from './context.js';
@@ -63,6 +65,8 @@ export const actions = {
   ListFragments: listFragments,
   GetMediaForFragmentList: getMediaForFragmentList,
   GetImages: getImages,
+  GetHLSStreamingSessionURL: getHLSStreamingSessionURL,
+  GetDASHStreamingSessionURL: getDASHStreamingSessionURL,
   GetClip: getClip,
 } satisfies Partial<Record<OperationName, Action>>;
 

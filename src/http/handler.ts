@@ -22,6 +22,7 @@ import { parseJsonBody, readBodyBytes } from './json-body.js';
 import type { GetRoute } from './observability-routes.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
 import { readVerifiedBody } from './signed-body.js';
+import { playbackPath, servePlayback } from './playback-route.js';
 import { routeOperation } from './router.js';
 import { watchStall } from './stall-watchdog.js';
 
@@ -165,6 +166,7 @@ export function createRequestHandler(options: HandlerOptions) {
     const abort = new AbortController();
     const ctx: RequestContext = { requestId, signal: abort.signal, logFields: {} };
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const playback = playbackPath(pathname);
     const raw = req.method === 'POST' ? rawRoutes[pathname] : undefined;
     const get = req.method === 'GET' || req.method === 'HEAD' ? options.getRoutes?.[pathname] : undefined;
     const operation = raw || get ? undefined : routeOperation(req.method ?? '', pathname);
@@ -199,6 +201,8 @@ export function createRequestHandler(options: HandlerOptions) {
     });
 
     const run = async (): Promise<void> => {
+      // Playback resources are authorised by their session token alone, even with --auth (spec §7.4).
+      if (playback) return servePlayback(req, res, ctx, services, playback);
       if (get) {
         if (auth && !get.public) {
           const principal = await auth.authenticate({

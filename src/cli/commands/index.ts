@@ -6,9 +6,11 @@ import type { CommandDef } from '../command.js';
 import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
+import { getDashStreamingSessionUrl } from './get-dash-streaming-session-url.js';
 import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
 import { getImages } from './get-images.js';
+import { getHlsStreamingSessionUrl } from './get-hls-streaming-session-url.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
 import { getMedia } from './get-media.js';
 import { listFragments } from './list-fragments.js';
@@ -28,6 +30,8 @@ export const COMMANDS: readonly CommandDef[] = [
   listFragments,
   getMediaForFragmentList,
   getImages,
+  getHlsStreamingSessionUrl,
+  getDashStreamingSessionUrl,
   getClip,
 ];
 

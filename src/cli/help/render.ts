@@ -7,7 +7,11 @@
 import type { ArgDef } from '../args/arg-table.js';
 import type { CommandDef } from '../command.js';
 import { membersOf, operationDef, shapeOf, type ServiceName, type ShapeDef } from '../model.js';
-import { MEMBER_DOCS, OPERATION_DOCS } from './docs.js';
+import { MEMBER_DOCS as BASE_MEMBER_DOCS, OPERATION_DOCS as BASE_OPERATION_DOCS } from './docs.js';
+import { PLAYBACK_MEMBER_DOCS, PLAYBACK_OPERATION_DOCS } from './docs-playback.js';
+
+const OPERATION_DOCS: Record<string, string> = { ...BASE_OPERATION_DOCS, ...PLAYBACK_OPERATION_DOCS };
+const MEMBER_DOCS: Record<string, string> = { ...BASE_MEMBER_DOCS, ...PLAYBACK_MEMBER_DOCS };
 import { jsonSyntax, shorthandSyntax, supportsShorthand } from './syntax.js';
 
 const WIDTH = 78;
