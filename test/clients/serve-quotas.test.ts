@@ -4,6 +4,7 @@
  * before (spec §6.5: 3 concurrent GetMedia per stream, 5 calls per second). The servers are real
  * `kvideo serve` processes; the flag parsing and the exposure warning are also checked directly.
  */
+import { UNLIMITED_PLAYBACK } from '../../src/playback/index.js';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
@@ -144,6 +145,7 @@ describe('kvideo serve quota flags', () => {
       getMediaBytesPerSecond: 0,
       putMediaConnectionsPerStream: 1,
       putMediaCallsPerSecond: 0,
+      playback: UNLIMITED_PLAYBACK,
     });
     const fromEnv = limitsFromFlags(
       { 'max-connections': '100' },
