@@ -56,6 +56,7 @@ export class PutMediaSession {
   #appendCalled: Promise<void> = Promise.resolve();
   /** Bytes of fragments RECEIVED but not yet handled by the store (bounded by maxUnpersistedBytes). */
   #unpersistedBytes = 0;
+  #unpersistedFragments = 0;
   #finished = false;
   #streamGone = false;
   #body: Readable | undefined;
@@ -267,7 +268,8 @@ export class PutMediaSession {
     ids: { FragmentTimecode: number; FragmentNumber: string },
   ): void {
     this.#unpersistedBytes += fragment.size;
-    if (this.#unpersistedBytes > this.#a.limits.maxUnpersistedBytes) this.#body?.pause();
+    this.#unpersistedFragments += 1;
+    if (this.#overBudget()) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
     // The append is handed to the store as soon as the previous fragment's was (the store keeps
@@ -303,11 +305,17 @@ export class PutMediaSession {
         this.#finish(undefined);
       } finally {
         this.#unpersistedBytes -= fragment.size;
-        if (!this.#finished && this.#unpersistedBytes <= this.#a.limits.maxUnpersistedBytes) {
-          this.#body?.resume();
-        }
+        this.#unpersistedFragments -= 1;
+        if (!this.#finished && !this.#overBudget()) this.#body?.resume();
       }
     });
+  }
+
+  #overBudget(): boolean {
+    const { maxUnpersistedBytes, maxUnpersistedFragments } = this.#a.limits;
+    return (
+      this.#unpersistedBytes > maxUnpersistedBytes || this.#unpersistedFragments > maxUnpersistedFragments
+    );
   }
 
   /**
