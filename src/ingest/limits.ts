@@ -29,6 +29,11 @@ export interface IngestLimits {
    * otherwise eager: a producer's unsent bytes die with its socket when it hangs up with a reset.
    */
   maxUnpersistedBytes: number;
+  /**
+   * Fragments of one session that may wait for the store before reading pauses. Without a bound
+   * a fast producer's appends queue up and delay every PERSISTED until its burst ends.
+   */
+  maxUnpersistedFragments: number;
 }
 
 export const KVS_INGEST_LIMITS: IngestLimits = {
@@ -44,4 +49,5 @@ export const KVS_INGEST_LIMITS: IngestLimits = {
   maxTagsElementBytes: 256 * 1024,
   maxConnectionMs: 45 * 60_000,
   maxUnpersistedBytes: 8 * 1024 * 1024,
+  maxUnpersistedFragments: 8,
 };

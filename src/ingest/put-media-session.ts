@@ -66,6 +66,7 @@ export class PutMediaSession {
   /** Start of the current minimum-rate window and the bytes received in it. */
   #windowStart = 0;
   #windowBytes = 0;
+  #unpersistedFragments = 0;
   #finished = false;
   #streamGone = false;
   #body: Readable | undefined;
@@ -320,7 +321,8 @@ export class PutMediaSession {
     ids: { FragmentTimecode: number; FragmentNumber: string },
   ): void {
     this.#unpersistedBytes += fragment.size;
-    if (this.#unpersistedBytes > this.#a.limits.maxUnpersistedBytes) this.#body?.pause();
+    this.#unpersistedFragments += 1;
+    if (this.#overBudget()) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
     const receivedAt = this.#a.clock.now();
@@ -358,12 +360,18 @@ export class PutMediaSession {
         this.#finish(undefined);
       } finally {
         this.#unpersistedBytes -= fragment.size;
+        this.#unpersistedFragments -= 1;
         this.#checkBudget();
-        if (!this.#finished && this.#unpersistedBytes <= this.#a.limits.maxUnpersistedBytes) {
-          this.#body?.resume();
-        }
+        if (!this.#finished && !this.#overBudget()) this.#body?.resume();
       }
     });
+  }
+
+  #overBudget(): boolean {
+    const { maxUnpersistedBytes, maxUnpersistedFragments } = this.#a.limits;
+    return (
+      this.#unpersistedBytes > maxUnpersistedBytes || this.#unpersistedFragments > maxUnpersistedFragments
+    );
   }
 
   /**
