@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadCredentialsFile } from './auth/index.js';
-import { UNLIMITED_PLAYBACK } from './playback/index.js';
 import { createKvideoServer } from './server.js';
+import { LIMITS_USAGE, LIMIT_OPTIONS, limitsFromFlags } from './serve-limits.js';
 
 export const SERVE_USAGE = `usage: kvideo serve [options]
 
@@ -17,13 +17,31 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --region R            region written into stream ARNs (env KVIDEO_REGION, default us-west-2)
   --account-id N        account id written into stream ARNs (env KVIDEO_ACCOUNT_ID, default 000000000000)
   --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
-  --unthrottled         no GetMedia data-rate cap, no HLS/DASH quotas (env KVIDEO_UNTHROTTLED=1)
   --log-level LEVEL     trace|debug|info|warn|error|silent (env KVIDEO_LOG_LEVEL, default info)
   --auth FILE           enforce SigV4 with the keys in FILE (JSON or YAML, see README)
                         (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (env KVIDEO_TLS_CERT)
   --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
-`;
+  --ffmpeg PATH         ffmpeg binary GetImages decodes with (env KVIDEO_FFMPEG; default: ffmpeg
+                        on PATH; without one GetImages answers an error saying so)
+  --metrics-public      serve GET /metrics without SigV4 even with --auth (env KVIDEO_METRICS_PUBLIC=1;
+                        Prometheus cannot sign scrapes). GET /health is always public.
+${LIMITS_USAGE}`;
+
+/** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The warning logged when the server is reachable beyond this host without --auth (issue #11). */
+export function exposureWarning(host: string, auth: boolean): string | undefined {
+  if (auth || isLoopbackHost(host)) return undefined;
+  return (
+    `listening on ${host} without --auth: anyone who can reach this address can read, write and ` +
+    'delete every stream. Set --auth FILE (and --tls-cert/--tls-key); see README "Running beyond loopback".'
+  );
+}
 
 export async function serve(argv: string[]): Promise<void> {
   const env = process.env;
@@ -36,11 +54,13 @@ export async function serve(argv: string[]): Promise<void> {
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'public-endpoint': { type: 'string' },
-      unthrottled: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
       'log-level': { type: 'string' },
       auth: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      ffmpeg: { type: 'string' },
+      'metrics-public': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,7 +73,7 @@ export async function serve(argv: string[]): Promise<void> {
   const host = values.host ?? env.KVIDEO_HOST ?? '127.0.0.1';
   const dataDir = values['data-dir'] ?? env.KVIDEO_DATA_DIR ?? './data';
   const logger = pino({ level: values['log-level'] ?? env.KVIDEO_LOG_LEVEL ?? 'info', base: undefined });
-  const unthrottled = values.unthrottled ?? env.KVIDEO_UNTHROTTLED === '1';
+  const limitSettings = limitsFromFlags(values, env);
   const authFile = values.auth ?? env.KVIDEO_AUTH_FILE;
   const credentials = authFile ? loadCredentialsFile(authFile) : undefined;
   const tlsCert = values['tls-cert'] ?? env.KVIDEO_TLS_CERT;
@@ -61,8 +81,12 @@ export async function serve(argv: string[]): Promise<void> {
   if (!tlsCert !== !tlsKey) throw new Error('--tls-cert and --tls-key must be given together');
   const tls = tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined;
 
+  const ffmpeg = values.ffmpeg ?? env.KVIDEO_FFMPEG;
+  const metricsPublic = values['metrics-public'] ?? env.KVIDEO_METRICS_PUBLIC === '1';
   const kvideo = await createKvideoServer({
     dataDir,
+    ...(ffmpeg ? { ffmpeg } : {}),
+    metricsPublic,
     logger,
     identity: {
       ...((values.region ?? env.KVIDEO_REGION) ? { region: values.region ?? env.KVIDEO_REGION } : {}),
@@ -70,7 +94,7 @@ export async function serve(argv: string[]): Promise<void> {
         ? { accountId: values['account-id'] ?? env.KVIDEO_ACCOUNT_ID }
         : {}),
     },
-    limits: unthrottled ? { getMediaBytesPerSecond: 0, playback: UNLIMITED_PLAYBACK } : {},
+    ...limitSettings,
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
     ...(credentials ? { credentials } : {}),
     ...(tls ? { tls } : {}),
@@ -84,6 +108,8 @@ export async function serve(argv: string[]): Promise<void> {
     },
     'kvideo listening',
   );
+  const warning = exposureWarning(host, credentials !== undefined);
+  if (warning) logger.warn({ host }, warning);
 
   let stopping = false;
   const stop = (signal: string): void => {

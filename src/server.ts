@@ -11,13 +11,20 @@ import { createAuthenticator, type CredentialStore } from './auth/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { DEFAULT_IDENTITY, type ServiceIdentity } from './core/config.js';
 import { silentLogger, type Logger } from './core/logger.js';
+import { MemoryBudget } from './core/memory-budget.js';
 import { CallRateLimiter, ConnectionCounter } from './core/rate-limit.js';
+import { capConnections } from './http/connection-cap.js';
 import { createRequestHandler } from './http/handler.js';
+import { HEALTH_PATH, METRICS_PATH, healthRoute, metricsRoute } from './http/observability-routes.js';
 import { putMediaRoute } from './http/put-media-route.js';
 import { PUT_MEDIA_PATH } from './http/router.js';
+import { locateFfmpeg } from './images/ffmpeg-locator.js';
+import { ImageService } from './images/image-service.js';
 import { IngestRegistry } from './ingest/ingest-registry.js';
 import { PlaybackService } from './playback/index.js';
 import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
+import { PrometheusMetrics, type PrometheusMetricsOptions } from './metrics/prometheus-metrics.js';
+import { checkStorageHealth } from './metrics/health.js';
 import { openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
 import { RetentionSweeper } from './streams/retention-sweeper.js';
 import { StreamService } from './streams/stream-service.js';
@@ -41,6 +48,14 @@ export interface KvideoOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Connection-level limits against hostile clients; see HTTP_DEFAULTS. */
   http?: Partial<HttpLimits>;
+  /** ffmpeg binary for GetImages (`--ffmpeg`); default: `ffmpeg` on PATH. */
+  ffmpeg?: string;
+  /** GetImages decoding bounds: ffmpeg processes at once (2) and per-run timeout (20 s). */
+  images?: { concurrency?: number; timeoutMs?: number };
+  /** Serve GET /metrics without authentication even with `credentials` (`--metrics-public`). */
+  metricsPublic?: boolean;
+  /** Options of the Prometheus metrics (label cap, process metrics). */
+  metrics?: PrometheusMetricsOptions;
 }
 
 export interface HttpLimits {
@@ -54,6 +69,8 @@ export interface HttpLimits {
   maxHeaderSize: number;
   /** Idle kept-alive connections are closed after this long. */
   keepAliveTimeoutMs: number;
+  /** Open connections at most; newer ones are closed on accept (src/http/connection-cap.ts). 0 = no cap. */
+  maxConnections: number;
 }
 
 export const HTTP_DEFAULTS: HttpLimits = {
@@ -62,6 +79,7 @@ export const HTTP_DEFAULTS: HttpLimits = {
   jsonBodyTimeoutMs: 60_000,
   maxHeaderSize: 16 * 1024,
   keepAliveTimeoutMs: 65_000,
+  maxConnections: 4096,
 };
 
 export interface KvideoServer {
@@ -82,15 +100,31 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     ? await openMemoryStorage()
     : await openFileStorage({ dataDir: options.dataDir!, segmentBytes: options.segmentBytes, logger });
 
+  const metrics = new PrometheusMetrics(options.metrics);
   const streams = new StreamService(storage.meta, clock, identity);
   const ingest = new IngestRegistry(storage.fragments, clock, limits);
   streams.onStreamRemoved((record) => {
     ingest.streamRemoved(record.streamId);
+    metrics.streamRemoved(record.streamName);
     storage.fragments.dropStream(record.streamId).catch((err: unknown) => {
       logger.error({ err, stream: record.streamName }, 'dropping deleted stream data failed');
     });
   });
-  const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger);
+  const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger, undefined, metrics);
+  const ffmpeg = locateFfmpeg(options.ffmpeg);
+  if ('missing' in ffmpeg) {
+    logger.warn(
+      { reason: ffmpeg.missing },
+      'GetImages is disabled until ffmpeg is available (--ffmpeg PATH)',
+    );
+  }
+  const images = new ImageService({
+    store: storage.fragments,
+    ffmpeg,
+    logger,
+    metrics,
+    ...options.images,
+  });
 
   let origin = options.publicEndpoint;
   const services: ActionServices = {
@@ -112,12 +146,23 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
       limits: limits.playback,
       dataDir: options.memory ? undefined : options.dataDir,
     }),
+    ingestBudget: new MemoryBudget(limits.ingestMemoryBytes),
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
+    images,
+    metrics,
   };
+  const startedAt = clock.now();
   const http = { ...HTTP_DEFAULTS, ...options.http };
   const handler = createRequestHandler({
     services,
     rawRoutes: { [PUT_MEDIA_PATH]: putMediaRoute(services) },
+    getRoutes: {
+      [METRICS_PATH]: metricsRoute(() => metrics.scrape(), options.metricsPublic ?? false),
+      [HEALTH_PATH]: healthRoute(async () => ({
+        ...(await checkStorageHealth(storage.meta, options.memory ? undefined : options.dataDir)),
+        uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
+      })),
+    },
     ...(options.credentials ? { auth: createAuthenticator(options.credentials, clock) } : {}),
     jsonBodyTimeoutMs: http.jsonBodyTimeoutMs,
   });
@@ -137,9 +182,21 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
       ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
       : createHttpServer(serverOptions, handler)
   ) as Server;
+  let openConnections = 0;
+  server.on('connection', (socket) => {
+    openConnections += 1;
+    socket.once('close', () => (openConnections -= 1));
+  });
+  metrics.attach({
+    streams: () => streams.list().map((r) => ({ name: r.streamName, streamId: r.streamId })),
+    storedBytes: (id) => storage.fragments.storedBytes(id),
+    getMediaConnections: (id) => services.getMediaLimits.connections.count(id),
+    openConnections: () => openConnections,
+  });
   // Producers such as ffmpeg half-close after the last body byte; node would then end the socket
   // and drop the ACKs still due (RECEIVED/PERSISTED of the last fragment). Keep the write side open.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  capConnections(server, http.maxConnections, logger);
 
   return {
     server,

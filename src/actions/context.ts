@@ -5,8 +5,11 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import type { CallRateLimiter, ConnectionCounter } from '../core/rate-limit.js';
 import { KVS_PLAYBACK_LIMITS, type PlaybackLimits, type PlaybackService } from '../playback/index.js';
+import type { ImageService } from '../images/image-service.js';
 import type { IngestRegistry } from '../ingest/ingest-registry.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import type { FragmentStore } from '../storage/types.js';
@@ -29,6 +32,17 @@ export interface ServerLimits {
   putMediaConnectionsPerStream: number;
   /** HLS/DASH quotas (spec §10); each 0 = lifted (`--unthrottled`). */
   playback: PlaybackLimits;
+  /**
+   * Bytes all PutMedia sessions together may hold in memory (partial and unpersisted fragments,
+   * buffered elements); a session that would exceed it gets ERROR 4001. 0 = unlimited.
+   */
+  ingestMemoryBytes: number;
+  /**
+   * A GetMedia / GetMediaForFragmentList response whose client has not taken any bytes for this
+   * long while the server had bytes to send (socket backpressure held) is ended, freeing its
+   * reader slot (issue #11). 0 = never.
+   */
+  readerStallTimeoutMs: number;
 }
 
 export const KVS_LIMITS: ServerLimits = {
@@ -40,6 +54,8 @@ export const KVS_LIMITS: ServerLimits = {
   putMediaCallsPerSecond: 5,
   putMediaConnectionsPerStream: 1,
   playback: KVS_PLAYBACK_LIMITS,
+  ingestMemoryBytes: 256 * 1024 * 1024,
+  readerStallTimeoutMs: 30_000,
 };
 
 export interface ActionServices {
@@ -53,6 +69,12 @@ export interface ActionServices {
   ingestLimits: IngestLimits;
   /** HLS/DASH sessions and their resources. */
   playback: PlaybackService;
+  /** GetImages decoding (ffmpeg); refuses with a clear error when no ffmpeg is available. */
+  images: ImageService;
+  /** Event sink for /metrics (src/metrics); noopMetrics when not scraped. */
+  metrics: Metrics;
+  /** Server-wide budget for bytes PutMedia sessions hold in memory (limits.ingestMemoryBytes). */
+  ingestBudget: MemoryBudget;
   /** Origin returned by GetDataEndpoint, e.g. http://127.0.0.1:4567 (no path, no trailing slash). */
   dataEndpoint(): string;
 }

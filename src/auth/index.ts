@@ -13,8 +13,14 @@ import { SigV4Verifier, type Principal, type SignedRequest } from './sigv4-verif
 export type { AuthzResource } from './authorize.js';
 export { buildCredentialStore, loadCredentialsFile, parseCredentials } from './credentials.js';
 export type { CredentialEntry, CredentialStore } from './credentials.js';
-export { AuthError } from './errors.js';
-export { EMPTY_SHA256, MAX_CLOCK_SKEW_MS, SIGNING_SERVICE } from './sigv4-verifier.js';
+export { AuthError, invalidSignature } from './errors.js';
+export {
+  EMPTY_SHA256,
+  MAX_CLOCK_SKEW_MS,
+  SIGNING_SERVICE,
+  STREAMING_PAYLOAD,
+  UNSIGNED_PAYLOAD,
+} from './sigv4-verifier.js';
 export type { Principal, SignedRequest } from './sigv4-verifier.js';
 
 export interface Authenticator {

@@ -4,10 +4,15 @@
  * the client lists in SignedHeaders, canonicalised and signed by @smithy/signature-v4 (the
  * signer the AWS SDK itself uses), and the result is compared in constant time.
  *
- * Payload hash, in order (spec §4): `x-amz-content-sha256` verbatim (a real hash, UNSIGNED-PAYLOAD
- * or the Java PutMedia client's STREAMING-AWS4-HMAC-SHA256-PAYLOAD); else SHA-256 of the body bytes
- * (JSON operations); else, for streamed bodies (PutMedia, never read here), the empty-string hash,
- * then UNSIGNED-PAYLOAD. Must not know about node:http objects: callers pass plain values.
+ * Payload hash (spec §4). JSON operations: always the SHA-256 of the body bytes actually received,
+ * whatever `x-amz-content-sha256` declares, so a captured request cannot be replayed with another
+ * body (issue #11); a declared value that differs makes the signature fail. Streamed bodies
+ * (PutMedia, not read here): the declared value verbatim when it is one of the forms producers use
+ * without signing the body (the empty-string hash, UNSIGNED-PAYLOAD, the Java client's
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD); any other declared 64-hex hash is accepted for the
+ * signature and returned as `Principal.bodySha256`, which the caller must check against the body;
+ * without the header, the empty-string hash, then UNSIGNED-PAYLOAD. Must not know about node:http
+ * objects: callers pass plain values.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -25,6 +30,11 @@ import {
 export const SIGNING_SERVICE = 'kinesisvideo';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+/** The Java SDK v1 PutMedia client's marker; its body is plain chunked MKV, not aws-chunked (spec §4). */
+export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+/** Declared payload hashes that leave a streamed (PutMedia) body unsigned. */
+const UNSIGNED_STREAMING_FORMS = new Set([EMPTY_SHA256, UNSIGNED_PAYLOAD, STREAMING_PAYLOAD]);
+const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
 /** KVS rejects signatures more than 5 minutes off ("... - 5 min.", spec §4). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** SigV4 presigned URLs live at most one week. */
@@ -45,6 +55,11 @@ export interface Principal {
   entry: CredentialEntry;
   /** Scope region of the signature (kvideo accepts any region). */
   region: string;
+  /**
+   * Streamed bodies only: the signed SHA-256 (hex) the body must have. The signature covers this
+   * declared value, not the bytes, so the caller must hash the body and refuse it on a mismatch.
+   */
+  bodySha256?: string;
 }
 
 interface ParsedAuth {
@@ -318,7 +333,7 @@ export class SigV4Verifier {
     );
     const signer = new CanonicalSigner(entry, auth.region);
     const signingDate = new Date(signedAt);
-    for (const payloadHash of this.#payloadHashes(request, auth)) {
+    for (const payloadHash of this.#payloadHashes(request)) {
       const expected = await signer.signatureOf(
         httpRequest,
         canonicalHeaders,
@@ -326,7 +341,11 @@ export class SigV4Verifier {
         auth,
         signingDate,
       );
-      if (constantTimeEqual(expected, auth.signature)) return { entry, region: auth.region };
+      if (!constantTimeEqual(expected, auth.signature)) continue;
+      const mustCheckBody = request.body === 'streaming' && !UNSIGNED_STREAMING_FORMS.has(payloadHash);
+      return mustCheckBody
+        ? { entry, region: auth.region, bodySha256: payloadHash }
+        : { entry, region: auth.region };
     }
     throw invalidSignature();
   }
@@ -353,18 +372,20 @@ export class SigV4Verifier {
     }
   }
 
-  *#payloadHashes(request: SignedRequest, auth: ParsedAuth): Iterable<string> {
-    const declared = first(request.headers['x-amz-content-sha256']);
-    if (declared !== undefined) {
-      yield declared;
+  *#payloadHashes(request: SignedRequest): Iterable<string> {
+    if (request.body !== 'streaming') {
+      // The bytes received, never a declared value: UNSIGNED-PAYLOAD and the streaming forms are
+      // for PutMedia only (spec §4), and a declared hash must match what was received.
+      yield createHash('sha256').update(request.body).digest('hex');
       return;
     }
-    if (request.body === 'streaming') {
+    const declared = first(request.headers['x-amz-content-sha256']);
+    if (declared === undefined) {
       yield EMPTY_SHA256;
       yield UNSIGNED_PAYLOAD;
-      return;
+    } else if (UNSIGNED_STREAMING_FORMS.has(declared) || SHA256_HEX_RE.test(declared)) {
+      yield declared;
     }
-    yield createHash('sha256').update(request.body).digest('hex');
-    if (auth.mode === 'query') yield UNSIGNED_PAYLOAD;
+    // Anything else (aws-chunked trailer forms, garbage) matches no signature.
   }
 }

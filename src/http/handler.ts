@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { operations, shapes, validateInput, type OperationName } from '../api/index.js';
 import { AuthError, streamNameOfArn, type Authenticator, type AuthzResource } from '../auth/index.js';
@@ -18,16 +19,29 @@ import {
   type RequestContext,
 } from '../actions/index.js';
 import { parseJsonBody, readBodyBytes } from './json-body.js';
+import type { GetRoute } from './observability-routes.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
 import { playbackPath, servePlayback } from './playback-route.js';
+import { readVerifiedBody } from './signed-body.js';
 import { routeOperation } from './router.js';
+import { watchStall } from './stall-watchdog.js';
 
-/** Extra routes outside the generated table (PutMedia), keyed by path. */
-export type RawRoute = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+/**
+ * Extra routes outside the generated table (PutMedia), keyed by path. `body` is what to read the
+ * request body from: `req` itself, or the already verified bytes of a body signed with its hash.
+ */
+export type RawRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  body: Readable,
+) => Promise<void>;
 
 export interface HandlerOptions {
   services: ActionServices;
   rawRoutes?: Record<string, RawRoute>;
+  /** Plain GET endpoints outside the API table (/metrics, /health), keyed by path. */
+  getRoutes?: Record<string, GetRoute>;
   /** SigV4 enforcement (`kvideo serve --auth`); absent = any credentials are accepted. */
   auth?: Authenticator;
   /**
@@ -117,12 +131,27 @@ async function dispatch(
   }
   res.writeHead(200, { ...requestIdHeaders(ctx.requestId), 'Content-Type': result.contentType });
   res.flushHeaders();
+  const stream = typeof ctx.logFields.stream === 'string' ? ctx.logFields.stream : '';
+  result.body.on('data', (piece: Uint8Array) =>
+    services.metrics.outgoingBytes(operation, stream, piece.length),
+  );
+  // A client that takes no bytes for readerStallTimeoutMs loses the connection and its slot.
+  const stopWatch = watchStall(res, services.limits.readerStallTimeoutMs, () => {
+    ctx.logFields.stalled = true;
+    // A reset, not a FIN: the bytes queued for a client that reads nothing would otherwise keep
+    // the kernel socket (and its buffers) alive behind a zero window.
+    const socket = res.socket;
+    if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    res.destroy(new Error('reader stalled'));
+  });
   try {
     await pipeline(result.body, res);
   } catch (err) {
     // The client went away or the source failed mid-stream; the status is already sent.
     result.body.destroy();
     if (!res.destroyed) res.destroy(err as Error);
+  } finally {
+    stopWatch();
   }
 }
 
@@ -139,8 +168,9 @@ export function createRequestHandler(options: HandlerOptions) {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const playback = playbackPath(pathname);
     const raw = req.method === 'POST' ? rawRoutes[pathname] : undefined;
-    const operation = raw ? undefined : routeOperation(req.method ?? '', pathname);
-    ctx.logFields.operation = raw ? pathname.slice(1) : (operation ?? 'unknown');
+    const get = req.method === 'GET' || req.method === 'HEAD' ? options.getRoutes?.[pathname] : undefined;
+    const operation = raw || get ? undefined : routeOperation(req.method ?? '', pathname);
+    ctx.logFields.operation = get ? get.operation : raw ? pathname.slice(1) : (operation ?? 'unknown');
 
     // Sockets are half-open capable for PutMedia producers (see src/server.ts), so a client that
     // hangs up is otherwise noticed only on the next write. Outside PutMedia, a client's FIN means
@@ -154,6 +184,13 @@ export function createRequestHandler(options: HandlerOptions) {
     res.on('close', () => {
       req.socket.off('end', onClientEnd);
       abort.abort(new Error('connection closed'));
+      // Log fields come from the request before validation: only strings are used as labels.
+      const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      const op = text(ctx.logFields.operation) ?? 'unknown';
+      const opName = op.charAt(0).toUpperCase() + op.slice(1);
+      const stream = text(ctx.logFields.stream);
+      if (!get)
+        services.metrics.request(opName, stream, text(ctx.logFields.error), performance.now() - started);
       services.logger.info({
         requestId,
         ...ctx.logFields,
@@ -166,10 +203,23 @@ export function createRequestHandler(options: HandlerOptions) {
     const run = async (): Promise<void> => {
       // Playback resources are authorised by their session token alone, even with --auth (spec §7.4).
       if (playback) return servePlayback(req, res, ctx, services, playback);
+      if (get) {
+        if (auth && !get.public) {
+          const principal = await auth.authenticate({
+            method: req.method ?? '',
+            url: req.url ?? '/',
+            headers: req.headersDistinct,
+            body: Buffer.alloc(0),
+          });
+          auth.authorize(principal, get.operation, { streams: [] });
+        }
+        return get.handle(req, res, ctx);
+      }
       if (raw) {
+        let body: Readable = req;
         if (auth) {
           // Streaming body (PutMedia): signed with the empty-string hash or a declared
-          // x-amz-content-sha256 (spec §4); the body is never read for the signature.
+          // x-amz-content-sha256 (spec §4); only a declared concrete hash makes us read it first.
           const principal = await auth.authenticate({
             method: req.method ?? '',
             url: req.url ?? '/',
@@ -185,8 +235,16 @@ export function createRequestHandler(options: HandlerOptions) {
               arns: [headerValue(req, 'x-amzn-stream-arn')],
             }),
           );
+          if (principal.bodySha256 !== undefined) {
+            body = await readVerifiedBody(
+              req,
+              principal.bodySha256,
+              services.ingestBudget,
+              services.ingestLimits.idleTimeoutMs,
+            );
+          }
         }
-        return raw(req, res, ctx);
+        return raw(req, res, ctx, body);
       }
       const bytes = await readBodyWithin(req, jsonBodyTimeoutMs);
       // Authentication comes first (AWS answers 403 before routing or validating).

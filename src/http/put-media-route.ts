@@ -4,12 +4,18 @@
  * and every ACK is one compact JSON line written as its own HTTP chunk.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { startPutMedia } from '../actions/media/put-media.js';
 import type { ActionServices, RequestContext } from '../actions/index.js';
 import { requestIdHeaders } from './responses.js';
 
 export function putMediaRoute(services: ActionServices) {
-  return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    body: Readable = req,
+  ): Promise<void> => {
     const handle = startPutMedia(req.headers, services, ctx);
     res.writeHead(200, {
       ...requestIdHeaders(ctx.requestId),
@@ -18,7 +24,7 @@ export function putMediaRoute(services: ActionServices) {
     });
     res.flushHeaders();
     let acks = 0;
-    await handle.run(req, (ack) => {
+    await handle.run(body, (ack) => {
       acks += 1;
       if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ack)}\n`);
       if (ack.EventType === 'ERROR') ctx.logFields.ackError = ack.ErrorCode;

@@ -10,6 +10,18 @@ export interface IngestLimits {
   idleAckIntervalMs: number;
   /** The session ends after this long without data (spec §5.7: 30 s). */
   idleTimeoutMs: number;
+  /**
+   * The session also ends, like an idle one, when fewer than idleTimeoutMs × this / 1000 bytes
+   * arrived in an idleTimeoutMs window: a client trickling a byte every few seconds must not hold
+   * the stream's only PutMedia slot (issue #11). KVS documents no rate; every real producer sends
+   * far more (even 6 kbit/s audio is 750 B/s). 0 = only the no-data rule.
+   */
+  minBytesPerSecond: number;
+  /**
+   * Largest Tags element after the first Cluster, which is buffered to look for the EoFR tag
+   * (spec §5.3); larger ones get ERROR 4009. KVS allows 10 tags of ≤ 128 + 256 bytes (spec §10).
+   */
+  maxTagsElementBytes: number;
   /** ERROR 4003 after this long (spec §5.7: about 45 minutes). */
   maxConnectionMs: number;
   /** Fragments persisted concurrently per session before reading pauses (bounds memory). */
@@ -25,6 +37,8 @@ export const KVS_INGEST_LIMITS: IngestLimits = {
   maxMetadataValueBytes: 256,
   idleAckIntervalMs: 3_000,
   idleTimeoutMs: 30_000,
+  minBytesPerSecond: 100,
+  maxTagsElementBytes: 256 * 1024,
   maxConnectionMs: 45 * 60_000,
   maxFragmentsInFlight: 4,
 };

@@ -7,8 +7,11 @@
 import type { Readable } from 'node:stream';
 import { ackError, type AckErrorCode, type AckEvent, type PutMediaInput } from '../api/index.js';
 import type { Clock } from '../core/clock.js';
+import type { BudgetAccount } from '../core/memory-budget.js';
 import type { Logger } from '../core/logger.js';
-import { MkvFormatError } from '../mkv/ebml.js';
+import type { Metrics } from '../core/metrics.js';
+import { MkvFormatError, MkvLimitError } from '../mkv/ebml.js';
+import { EbmlId } from '../mkv/ids.js';
 import { MkvIngestParser, type MkvEvent } from '../mkv/ingest-parser.js';
 import type { FragmentStore, StreamRecord } from '../storage/types.js';
 import { FragmentBuilder } from './fragment-builder.js';
@@ -23,6 +26,10 @@ export interface PutMediaSessionArgs {
   clock: Clock;
   limits: IngestLimits;
   logger: Logger;
+  /** PutMedia.IncomingBytes, IncomingFragments and the latencies (src/metrics). */
+  metrics?: Metrics;
+  /** This session's share of the server-wide ingest memory budget (src/core/memory-budget.ts). */
+  budget?: BudgetAccount;
   emit(ack: AckEvent): void;
 }
 
@@ -34,7 +41,7 @@ interface SessionHeader {
 
 export class PutMediaSession {
   readonly #a: PutMediaSessionArgs;
-  readonly #parser = new MkvIngestParser();
+  readonly #parser: MkvIngestParser;
   readonly #persistsData: boolean;
   #header: SessionHeader | undefined;
   #current: FragmentBuilder | undefined;
@@ -44,6 +51,11 @@ export class PutMediaSession {
   /** Resolves once the previous fragment has been handed to FragmentStore.appendFragment. */
   #appendCalled: Promise<void> = Promise.resolve();
   #inFlight = 0;
+  /** Bytes of fragments handed to the store and not yet persisted (held by their slices). */
+  #inFlightBytes = 0;
+  /** Start of the current minimum-rate window and the bytes received in it. */
+  #windowStart = 0;
+  #windowBytes = 0;
   #finished = false;
   #body: Readable | undefined;
   #resolveRun: (() => void) | undefined;
@@ -52,6 +64,7 @@ export class PutMediaSession {
 
   constructor(args: PutMediaSessionArgs) {
     this.#a = args;
+    this.#parser = new MkvIngestParser({ maxTagsSize: args.limits.maxTagsElementBytes });
     // Retention 0 keeps only a volatile buffer and sends no PERSISTED ACKs (spec §2.1).
     this.#persistsData = args.stream.dataRetentionInHours > 0;
   }
@@ -59,7 +72,7 @@ export class PutMediaSession {
   /** Consumes the body until it ends, an ERROR is sent or the session times out. */
   run(body: Readable): Promise<void> {
     this.#body = body;
-    this.#lastDataAt = this.#a.clock.now();
+    this.#lastDataAt = this.#windowStart = this.#a.clock.now();
     const done = new Promise<void>((resolve) => (this.#resolveRun = resolve));
     body.on('data', (chunk: Buffer) => this.#onData(chunk));
     body.on('end', () => this.#onEnd());
@@ -89,8 +102,20 @@ export class PutMediaSession {
   }
 
   #onIdleTick(): void {
-    const idleFor = this.#a.clock.now() - this.#lastDataAt;
-    if (idleFor >= this.#a.limits.idleTimeoutMs) {
+    const now = this.#a.clock.now();
+    const idleFor = now - this.#lastDataAt;
+    const { idleTimeoutMs, minBytesPerSecond } = this.#a.limits;
+    let tooSlow = false;
+    if (this.#body?.isPaused()) {
+      this.#windowStart = now; // paused by us (persist backpressure): not the client's fault
+    } else if (now - this.#windowStart >= idleTimeoutMs) {
+      tooSlow = this.#windowBytes < ((now - this.#windowStart) * minBytesPerSecond) / 1000;
+      this.#windowStart = now;
+      this.#windowBytes = 0;
+    }
+    if (tooSlow)
+      this.#a.logger.info({ stream: this.#a.stream.streamName }, 'PutMedia below minimum data rate');
+    if (idleFor >= idleTimeoutMs || tooSlow) {
       // Like the end of the body: a fragment whose bytes are all in is complete (spec §5.3).
       this.#onEnd();
     } else if (idleFor >= this.#a.limits.idleAckIntervalMs) {
@@ -101,7 +126,27 @@ export class PutMediaSession {
   #onData(chunk: Buffer): void {
     if (this.#finished) return;
     this.#lastDataAt = this.#a.clock.now();
+    this.#a.metrics?.putMediaBytes(this.#a.stream.streamName, chunk.length);
+    this.#windowBytes += chunk.length;
     this.#process(() => this.#parser.push(chunk));
+    this.#checkBudget();
+  }
+
+  /**
+   * Reports what this session holds to the server-wide budget; over it, the fragment being built
+   * is dropped with ERROR 4001 (the fragment is larger than the server can hold now) and the
+   * session ends, instead of the server running out of memory (issue #11).
+   */
+  #checkBudget(): void {
+    const budget = this.#a.budget;
+    if (!budget || this.#finished) return;
+    const held = this.#parser.bufferedBytes + (this.#current?.size ?? 0) + this.#inFlightBytes;
+    if (budget.set(held)) return;
+    this.#a.logger.warn(
+      { stream: this.#a.stream.streamName, held, budget: budget.budget.limit, used: budget.budget.used },
+      'ingest memory budget exhausted; ending PutMedia session',
+    );
+    this.#finish(this.#fragmentError('MAX_FRAGMENT_SIZE_REACHED'));
   }
 
   #onEnd(): void {
@@ -116,6 +161,12 @@ export class PutMediaSession {
       events = parse();
     } catch (err) {
       if (!(err instanceof MkvFormatError)) this.#a.logger.error({ err }, 'matroska parser failed');
+      if (err instanceof MkvLimitError && err.elementId === EbmlId.Tags) {
+        // Fragment metadata larger than KVS's limits allow (spec §5.5, §10). The fragment may not
+        // have started yet: events of the chunk that failed are not delivered.
+        this.#finish(this.#fragmentError('FRAGMENT_METADATA_LIMIT_REACHED'));
+        return;
+      }
       // The partial fragment is dropped; the observed KVS form has no fragment fields (spec §5.6).
       this.#current = undefined;
       this.#finish(ackError(err instanceof MkvFormatError ? 'INVALID_MKV_DATA' : 'INTERNAL_ERROR'));
@@ -224,6 +275,10 @@ export class PutMediaSession {
     if (fragment.hasFrames) this.#previousLatestFrameTc = fragment.latestFrameTc;
     const ids = { FragmentTimecode: fragment.clusterTimecode, FragmentNumber: fragment.fragmentNumber };
     this.#emit({ EventType: 'RECEIVED', ...ids });
+    this.#a.metrics?.putMediaFragmentReceived(
+      this.#a.stream.streamName,
+      this.#a.clock.now() - fragment.serverTimestampMs,
+    );
     this.#persist(fragment, header, ids);
     return undefined;
   }
@@ -234,9 +289,11 @@ export class PutMediaSession {
     ids: { FragmentTimecode: number; FragmentNumber: string },
   ): void {
     this.#inFlight += 1;
+    this.#inFlightBytes += fragment.size;
     if (this.#inFlight >= this.#a.limits.maxFragmentsInFlight) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
+    const receivedAt = this.#a.clock.now();
     // The append is handed to the store as soon as the previous fragment's was (the store keeps
     // call order), not after it completed: fragments in flight then share group-committed syncs
     // instead of paying one fdatasync + index commit each in turn. ACKs stay in order below.
@@ -259,6 +316,7 @@ export class PutMediaSession {
       try {
         await appended;
         if (durable) this.#emit({ EventType: 'PERSISTED', ...ids });
+        this.#a.metrics?.putMediaFragmentPersisted(stream.streamName, this.#a.clock.now() - receivedAt);
       } catch (err) {
         // A session already ending (e.g. its stream was deleted) reports that cause instead.
         if (this.#finished) return;
@@ -267,6 +325,8 @@ export class PutMediaSession {
         this.#finish(undefined);
       } finally {
         this.#inFlight -= 1;
+        this.#inFlightBytes -= fragment.size;
+        this.#checkBudget();
         if (!this.#finished && this.#inFlight < this.#a.limits.maxFragmentsInFlight) this.#body?.resume();
       }
     });
@@ -282,6 +342,7 @@ export class PutMediaSession {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#body?.pause();
     void this.#persistChain.then(() => {
+      this.#a.budget?.close(); // nothing is held once the last in-flight fragment is persisted
       if (error) this.#a.emit(error);
       this.#resolveRun?.();
     });

@@ -8,13 +8,20 @@
 export class ByteBuffer {
   #buf: Uint8Array;
   #len = 0;
+  readonly #initial: number;
 
   constructor(initialCapacity = 256) {
-    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.#initial = Math.max(16, initialCapacity);
+    this.#buf = new Uint8Array(this.#initial);
   }
 
   get length(): number {
     return this.#len;
+  }
+
+  /** Bytes allocated (what the buffer costs in memory). */
+  get capacity(): number {
+    return this.#buf.length;
   }
 
   append(bytes: Uint8Array): void {
@@ -40,7 +47,9 @@ export class ByteBuffer {
     return this.#buf.slice(0, this.#len);
   }
 
+  /** Empties the buffer; a buffer grown far beyond its initial size gives that memory back. */
   clear(): void {
     this.#len = 0;
+    if (this.#buf.length > Math.max(64 * 1024, this.#initial)) this.#buf = new Uint8Array(this.#initial);
   }
 }

@@ -26,6 +26,22 @@ export class MkvFormatError extends Error {
   }
 }
 
+/**
+ * An element the parser would have to buffer is larger than its limit (MkvIngestParserOptions).
+ * Separate from other format errors so the ingest layer can answer with the limit's own ACK
+ * (spec §5.5: 4009 for fragment metadata).
+ */
+export class MkvLimitError extends MkvFormatError {
+  /** EBML ID of the element over its limit. */
+  readonly elementId: number;
+
+  constructor(reason: string, elementId: number, offset?: number) {
+    super(reason, offset);
+    this.name = 'MkvLimitError';
+    this.elementId = elementId;
+  }
+}
+
 /** Longest element header: a 4-byte ID (Matroska's EBMLMaxIDLength) plus an 8-byte size. */
 export const MAX_HEADER_LENGTH = 12;
 

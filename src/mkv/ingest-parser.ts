@@ -12,8 +12,9 @@
  * Memory: cluster payload is handed out as zero-copy subarray()s of the pushed chunks (so callers must
  * not reuse a chunk's memory after pushing it). Only these are copied: an element header split across
  * chunks (≤ 12 bytes), the ≤ 11 bytes of a block header / Timecode / BlockDuration needed to decode
- * them, the level-1 elements before the first Cluster (≤ maxHeaderSize in total), Tags elements
- * (≤ maxElementSize each) and the few bytes of a Cluster before its Timecode.
+ * them, the level-1 elements before the first Cluster (≤ maxHeaderSize in total, ≤ maxElementSize
+ * each), Tags elements after it (≤ maxTagsSize each) and the few bytes of a Cluster before its
+ * Timecode. `bufferedBytes` says how much is copied at the moment (for the ingest memory budget).
  *
  * Event order within a fragment: `clusterStart`, then `bytes` whose concatenation is exactly the
  * input from the Cluster's first ID byte to the fragment's end, then `clusterEnd`. `block` and
@@ -31,7 +32,7 @@
 import { ByteBuffer } from './byte-buffer.js';
 import { ByteRouter, DROP, ELEM, PASS, PREFIX } from './byte-router.js';
 import { BLOCK_HEADER_MAX, BlockState } from './block-state.js';
-import { MkvFormatError, StreamingHeaderReader, readUint } from './ebml.js';
+import { MkvFormatError, MkvLimitError, StreamingHeaderReader, readUint } from './ebml.js';
 import {
   DEFAULT_TIMECODE_SCALE_NS,
   checkEbmlHeader,
@@ -64,6 +65,7 @@ const P_HEADER = 0, P_FRAGMENT = 1, P_BETWEEN = 2;
 export class MkvIngestParser {
   readonly #maxElementSize: number;
   readonly #maxHeaderSize: number;
+  readonly #maxTagsSize: number;
   readonly #hr = new StreamingHeaderReader();
   #dead = false;
   readonly #r: ByteRouter;
@@ -94,9 +96,19 @@ export class MkvIngestParser {
   readonly #blocks = new BlockState();
 
   constructor(options: MkvIngestParserOptions = {}) {
-    this.#maxElementSize = options.maxElementSize ?? 64 * 1024 * 1024;
+    // Far below the 50 MB fragment limit: a buffered element is copied, and a hostile size field
+    // must not let one connection hold tens of MiB of it (issue #11).
+    this.#maxElementSize = options.maxElementSize ?? 4 * 1024 * 1024;
     this.#maxHeaderSize = options.maxHeaderSize ?? 4 * 1024 * 1024;
+    this.#maxTagsSize = options.maxTagsSize ?? 256 * 1024;
     this.#r = new ByteRouter(this.#maxHeaderSize);
+  }
+
+  /** Bytes the parser has allocated for copies (buffered element, Segment header, Cluster prefix). */
+  get bufferedBytes(): number {
+    return (
+      this.#r.elem.capacity + this.#segHeader.capacity + this.#r.prefix.capacity + this.#ebmlHeader.length
+    );
   }
 
   /** Parses the next body chunk. After a throw (always MkvFormatError for bad input) the parser is dead. */
@@ -273,7 +285,7 @@ export class MkvIngestParser {
     if (this.#phase === P_HEADER) {
       this.#beginBuffered(id, size!, length, hStart, this.#maxHeaderSize - this.#segHeader.length);
     } else if (id === EbmlId.Tags) {
-      this.#beginBuffered(id, size!, length, hStart, Infinity); // to find an EoFR tag (spec §5.3)
+      this.#beginBuffered(id, size!, length, hStart, this.#maxTagsSize); // to find an EoFR tag (spec §5.3)
     } else {
       // Cues, Void, SeekHead, … after a Cluster stay with that fragment (spec §5.2, §6.3 item 6).
       this.#r.setSink(this.#phase === P_FRAGMENT ? PASS : DROP, hStart);
@@ -320,7 +332,10 @@ export class MkvIngestParser {
 
   #beginBuffered(id: number, size: number, length: number, hStart: number, limit: number): void {
     if (size + length > Math.min(limit, this.#maxElementSize)) {
-      throw new MkvFormatError(`element 0x${id.toString(16)} of ${size} bytes exceeds the buffering limit`);
+      throw new MkvLimitError(
+        `element 0x${id.toString(16)} of ${size} bytes exceeds the buffering limit`,
+        id,
+      );
     }
     this.#r.setSink(ELEM, hStart);
     this.#r.elem.clear();
@@ -367,6 +382,7 @@ export class MkvIngestParser {
   #onBuffered(off: number): void {
     this.#r.flushTo(off);
     const bytes = this.#r.elem.copy();
+    this.#r.elem.clear(); // gives a large buffer back at once (bufferedBytes counts capacity)
     const start = this.#elemHeaderLength;
     const id = this.#elemId;
     if (id === EbmlId.EBML) {

@@ -26,8 +26,13 @@ export type MkvEvent =
   | { type: 'truncated' };
 
 export interface MkvIngestParserOptions {
-  /** Largest buffered element (a Tags element, or any element before the first Cluster). Default 64 MiB. */
+  /** Largest buffered element (a Tags element, or any element before the first Cluster). Default 4 MiB. */
   maxElementSize?: number;
+  /**
+   * Largest Tags element after the first Cluster (fragment metadata and EoFR, spec §5.3). KVS allows
+   * 10 metadata tags of ≤ 128 + 256 bytes per fragment (spec §10), a few KiB; default 256 KiB.
+   */
+  maxTagsSize?: number;
   /** Largest total of the EBML header, the Segment header elements, or a Cluster's bytes before its Timecode. Default 4 MiB. */
   maxHeaderSize?: number;
 }

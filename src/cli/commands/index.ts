@@ -10,6 +10,7 @@ import { getDashStreamingSessionUrl } from './get-dash-streaming-session-url.js'
 import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
 import { getHlsStreamingSessionUrl } from './get-hls-streaming-session-url.js';
+import { getImages } from './get-images.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
 import { getMedia } from './get-media.js';
 import { listFragments } from './list-fragments.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandDef[] = [
   getHlsStreamingSessionUrl,
   getDashStreamingSessionUrl,
   getClip,
+  getImages,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */
