@@ -21,7 +21,8 @@ interface HlsPlayer {
   destroy(): void;
 }
 
-const WINDOWS_H = [1, 3, 12, 24];
+/** Timeline windows in hours; 3 h by default (the last hours, as the console shows). */
+const WINDOWS_H = [0.25, 1, 3, 12, 24];
 
 export function streamPage(root: HTMLElement, api: KvsApi, name: string): void {
   const status = h('p', { class: 'status' });
@@ -33,7 +34,7 @@ export function streamPage(root: HTMLElement, api: KvsApi, name: string): void {
   const windowSelect = h(
     'select',
     { id: 'window' },
-    ...WINDOWS_H.map((n) => h('option', { value: String(n) }, `last ${n} h`)),
+    ...WINDOWS_H.map((n) => h('option', { value: String(n) }, n < 1 ? `last ${n * 60} min` : `last ${n} h`)),
   );
   windowSelect.value = '3';
   const clipStart = h('input', { id: 'clip-start', size: '22' });
