@@ -55,6 +55,8 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/api/generated/**', 'data/**'] },
   js.configs.recommended,
   { files: ['scripts/**', 'bench/**', '*.mjs'], languageOptions: { globals: globals.node } },
+  // The web console (bundled by scripts/build-console.mjs) runs in the browser.
+  { files: ['web/**'], languageOptions: { globals: globals.browser } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -26,6 +26,7 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
                         on PATH; without one GetImages answers an error saying so)
   --metrics-public      serve GET /metrics without SigV4 even with --auth (env KVIDEO_METRICS_PUBLIC=1;
                         Prometheus cannot sign scrapes). GET /health is always public.
+  --no-console          do not serve the web console on GET / (env KVIDEO_NO_CONSOLE=1)
 ${LIMITS_USAGE}`;
 
 /** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
@@ -61,6 +62,7 @@ export async function serve(argv: string[]): Promise<void> {
       'tls-key': { type: 'string' },
       ffmpeg: { type: 'string' },
       'metrics-public': { type: 'boolean' },
+      'no-console': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,6 +89,7 @@ export async function serve(argv: string[]): Promise<void> {
     dataDir,
     ...(ffmpeg ? { ffmpeg } : {}),
     metricsPublic,
+    console: !(values['no-console'] ?? env.KVIDEO_NO_CONSOLE === '1'),
     logger,
     identity: {
       ...((values.region ?? env.KVIDEO_REGION) ? { region: values.region ?? env.KVIDEO_REGION } : {}),

@@ -15,7 +15,7 @@ type NumericLimit = Exclude<keyof ServerLimits, 'playback'>;
 
 export const LIMITS_USAGE = `
 quotas (per stream; KVS's values by default, 0 = unlimited):
-  --unthrottled                     lift every per-stream quota below (env KVIDEO_UNTHROTTLED=1)
+  --unthrottled                     lift every per-stream quota below and the HLS/DASH quotas (env KVIDEO_UNTHROTTLED=1)
   --get-media-connections N         concurrent GetMedia readers per stream (env KVIDEO_GET_MEDIA_CONNECTIONS, default 3)
   --get-media-calls-per-second N    GetMedia calls per second per stream (env KVIDEO_GET_MEDIA_CALLS_PER_SECOND, default 5)
   --get-media-bytes-per-second N    data rate per GetMedia reader (env KVIDEO_GET_MEDIA_BYTES_PER_SECOND, default 25000000)

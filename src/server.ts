@@ -15,6 +15,7 @@ import { MemoryBudget } from './core/memory-budget.js';
 import { CallRateLimiter, ConnectionCounter } from './core/rate-limit.js';
 import { capConnections } from './http/connection-cap.js';
 import { createRequestHandler } from './http/handler.js';
+import { consoleRoutes } from './http/console-route.js';
 import { HEALTH_PATH, METRICS_PATH, healthRoute, metricsRoute } from './http/observability-routes.js';
 import { putMediaRoute } from './http/put-media-route.js';
 import { PUT_MEDIA_PATH } from './http/router.js';
@@ -58,6 +59,8 @@ export interface KvideoOptions {
   metrics?: PrometheusMetricsOptions;
   /** How long close() lets open PutMedia sessions drain (persist, ACK, end) before cutting them. */
   shutdownDrainMs?: number;
+  /** Serve the web console on GET / and /streams/<name> (default true; `--no-console` turns it off). */
+  console?: boolean;
 }
 
 export interface HttpLimits {
@@ -165,6 +168,9 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
         uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
       })),
     },
+    ...(options.console === false
+      ? {}
+      : { pageRoutes: consoleRoutes({ auth: options.credentials !== undefined, region: identity.region }) }),
     ...(options.credentials ? { auth: createAuthenticator(options.credentials, clock) } : {}),
     jsonBodyTimeoutMs: http.jsonBodyTimeoutMs,
   });

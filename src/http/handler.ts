@@ -42,6 +42,8 @@ export interface HandlerOptions {
   rawRoutes?: Record<string, RawRoute>;
   /** Plain GET endpoints outside the API table (/metrics, /health), keyed by path. */
   getRoutes?: Record<string, GetRoute>;
+  /** GET pages under a path prefix (the web console, src/http/console-route.ts); absent = off. */
+  pageRoutes?: (pathname: string) => GetRoute | undefined;
   /** SigV4 enforcement (`kvideo serve --auth`); absent = any credentials are accepted. */
   auth?: Authenticator;
   /**
@@ -168,7 +170,10 @@ export function createRequestHandler(options: HandlerOptions) {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const playback = playbackPath(pathname);
     const raw = req.method === 'POST' ? rawRoutes[pathname] : undefined;
-    const get = req.method === 'GET' || req.method === 'HEAD' ? options.getRoutes?.[pathname] : undefined;
+    const get =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? (options.getRoutes?.[pathname] ?? options.pageRoutes?.(pathname))
+        : undefined;
     const operation = raw || get ? undefined : routeOperation(req.method ?? '', pathname);
     ctx.logFields.operation = get ? get.operation : raw ? pathname.slice(1) : (operation ?? 'unknown');
 

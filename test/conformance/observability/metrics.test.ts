@@ -201,8 +201,10 @@ describe('GET /metrics and /health', () => {
     assert.equal(health.status, 'ok');
     assert.ok(health.uptimeSeconds >= 0);
     assert.deepEqual(health.storage, { ok: true, streams: 1 });
-    // GET / stays free for the console: it is not an operation.
-    assert.equal((await fetch(`${srv.endpoint}/`)).status, 404);
+    // GET / is the web console's page shell, not an operation (test/browser/console-browser).
+    const home = await fetch(`${srv.endpoint}/`);
+    assert.equal(home.status, 200);
+    assert.match(home.headers.get('content-type') ?? '', /^text\/html/);
   });
 });
 
