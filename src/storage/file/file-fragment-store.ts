@@ -299,9 +299,10 @@ export class FileFragmentStore implements FragmentStore {
     assertStreamId(streamId);
     const stream = this.#streams.get(streamId);
     if (!stream || this.#state !== 'open') return;
+    // Most sweeps find nothing expired: answer those from the index without taking the lock.
+    if (!this.#hasExpired(streamId, cutoffMs)) return;
     await quiesce(stream, async () => {
-      const first = this.#index.earliest(streamId);
-      if (!first || first.serverTimestampMs >= cutoffMs) return;
+      if (!this.#hasExpired(streamId, cutoffMs)) return;
       const { bases, doomed } = planRetention(this.#index.entries(streamId), stream.log.segments, cutoffMs);
       // Files first: if we crash in between, recovery drops entries whose segment is gone.
       await stream.log.deleteSegmentsLocked(bases);
@@ -332,6 +333,11 @@ export class FileFragmentStore implements FragmentStore {
     } finally {
       this.#dropping.delete(streamId);
     }
+  }
+
+  #hasExpired(streamId: string, cutoffMs: number): boolean {
+    const first = this.#index.earliest(streamId);
+    return first !== undefined && first.serverTimestampMs < cutoffMs;
   }
 
   #addStream(streamId: string, log: StreamLog): FileStream {
