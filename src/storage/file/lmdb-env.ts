@@ -31,6 +31,11 @@ export interface IndexedFragment extends FragmentMeta {
   seg: number;
   /** Offset of the payload within that segment; the record ends at off + size. */
   off: number;
+  /**
+   * Bytes from the record start to the payload (prefix + metadata), so a read can check the
+   * record's CRC. Absent in entries indexed before reads were verified (located on read).
+   */
+  pre?: number;
 }
 
 export interface StoredHeader {

@@ -95,7 +95,12 @@ export async function recoverStream(
         const meta = decodeFragmentMeta(record.meta);
         if (!meta) return false;
         if (latestNumber === undefined || meta.fragmentNumber > latestNumber) {
-          fragments.push({ ...meta, seg: segment.base, off: record.payloadOffset });
+          fragments.push({
+            ...meta,
+            seg: segment.base,
+            off: record.payloadOffset,
+            pre: record.payloadOffset - record.offset,
+          });
           latestNumber = meta.fragmentNumber;
           if (cursor.last === undefined || meta.fragmentNumber > cursor.last)
             cursor.last = meta.fragmentNumber;
