@@ -36,6 +36,7 @@ import type {
 import { FragmentIndex, toFragmentMeta } from './fragment-index.js';
 import type { IndexedFragment, MetaEnv } from './lmdb-env.js';
 import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
+import { DROPPED_MARK } from './meta-reconcile.js';
 import { recoverStream } from './recovery.js';
 import { fsyncDirectory, segmentPath } from './segment-files.js';
 import { planRetention } from './retention.js';
@@ -44,7 +45,6 @@ import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-s
 import { VerifiedReads } from './verified-read.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-const DROPPED_MARK = '.dropped-';
 const ignore = (): void => undefined;
 
 export interface FileFragmentStoreOptions {
