@@ -100,6 +100,9 @@ export class StreamLog {
         length = totalLength(records);
       }
       const start = active.info.size;
+      // The file must still be ours and as long as we left it (issue #11: a segment truncated or
+      // deleted while the server runs must not take appends into an unlinked file or behind a hole).
+      await this.#checkIntact(active, start);
       try {
         await writeFully(
           active.handle,
@@ -118,11 +121,13 @@ export class StreamLog {
         if (record.headerId !== undefined) active.headerIds.add(record.headerId);
       }
       active.info.size = at;
+      const end = at;
       return {
         base: active.info.base,
         offsets,
         end: active.info.base + at,
-        synced: sync ? active.batcher.request() : undefined,
+        // Checked again once synced, so damage between the write and its sync is caught too.
+        synced: sync ? active.batcher.request().then(() => this.#checkIntact(active, end, true)) : undefined,
       };
     });
   }
@@ -165,15 +170,47 @@ export class StreamLog {
     this.#reopenTail = false;
     const tail = this.#segments.at(-1);
     if (!tail || tail.size >= this.#segmentBytes) return undefined;
-    this.#active = this.#activate(tail, await open(segmentPath(this.dir, tail.base), 'r+'));
+    let handle: FileHandle;
+    try {
+      handle = await open(segmentPath(this.dir, tail.base), 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.#logger.error({ dir: this.dir, segment: tail.base }, 'segment file vanished; starting a new one');
+      this.#floor = Math.max(this.#floor, tail.base + tail.size);
+      return undefined;
+    }
+    this.#active = this.#activate(tail, handle);
     return this.#active;
+  }
+
+  /**
+   * Throws (and stops appending to the segment) unless its file is still linked and exactly
+   * `size` bytes long, or at least that long with `atLeast` (later writes may have grown it).
+   */
+  async #checkIntact(active: ActiveSegment, size: number, atLeast = false): Promise<void> {
+    const st = await active.handle.stat();
+    const problem =
+      st.nlink === 0
+        ? 'was deleted'
+        : st.size < size || (!atLeast && st.size !== size)
+          ? `is ${st.size} bytes long, expected ${size}`
+          : undefined;
+    if (!problem) return;
+    this.#logger.error(
+      { dir: this.dir, segment: active.info.base, problem },
+      'segment file changed behind the server; appends continue in a new segment',
+    );
+    // Never reuse positions the damaged file may have claimed; the next write starts a new file.
+    this.#floor = Math.max(this.#floor, active.info.base + Math.max(st.size, active.info.size));
+    if (this.#active === active) this.#retire(active);
+    throw new Error(`segment ${active.info.base} of ${this.dir} ${problem}`);
   }
 
   async #createSegment(): Promise<ActiveSegment> {
     const last = this.#segments.at(-1);
     const base = Math.max(this.#floor, last ? last.base + last.size : 0);
-    if (this.#segments.length === 0) {
-      await mkdir(this.dir, { recursive: true });
+    // Always (cheap): the directory itself may have been removed behind the server.
+    if ((await mkdir(this.dir, { recursive: true })) !== undefined) {
       await fsyncDirectory(dirname(this.dir));
     }
     // 'wx': a name collision would mean two writers or a bookkeeping bug, never overwrite.
