@@ -216,15 +216,26 @@ export class FileFragmentStore implements FragmentStore {
           off: (w.offsets.at(-1) as number) + record.payloadOffset,
           pre: record.payloadOffset,
         };
-        await this.#index.commit(
-          streamId,
-          { fragments: [entry] },
-          {
-            pos: w.end,
-            nextHeaderId: stream.nextHeaderId,
-            last: meta.fragmentNumber,
-          },
-        );
+        try {
+          await this.#index.commit(
+            streamId,
+            { fragments: [entry] },
+            {
+              pos: w.end,
+              nextHeaderId: stream.nextHeaderId,
+              last: meta.fragmentNumber,
+            },
+          );
+        } catch (err) {
+          // Answered with ERROR: take the record back so no restart resurrects it. Not awaited:
+          // it needs the write lock, which a queued retention may hold while waiting for us.
+          stream.log
+            .discardFailed(w.base, w.offsets[0] as number, w.end - w.base)
+            .catch((cause: unknown) =>
+              this.#logger.error({ err: cause, streamId }, 'taking back a failed append failed'),
+            );
+          throw err;
+        }
         stream.committedLast = meta.fragmentNumber;
         this.#waiters.notify(streamId, meta.fragmentNumber);
         return { ...meta };

@@ -30,6 +30,10 @@ interface ActiveSegment {
   handle: FileHandle;
   batcher: FsyncBatcher;
   headerIds: Set<number>;
+  /** Offset of each header record, so cutting the tail can forget the headers it removes. */
+  headerAt: Map<number, number>;
+  /** Records whose index commit failed, [start, end) offsets; cut once nothing follows them. */
+  failed: { start: number; end: number }[];
 }
 
 export interface StreamLogOptions {
@@ -118,7 +122,10 @@ export class StreamLog {
       for (const record of records) {
         offsets.push(at);
         at += record.length;
-        if (record.headerId !== undefined) active.headerIds.add(record.headerId);
+        if (record.headerId !== undefined) {
+          active.headerIds.add(record.headerId);
+          active.headerAt.set(record.headerId, at - record.length);
+        }
       }
       active.info.size = at;
       const end = at;
@@ -152,6 +159,37 @@ export class StreamLog {
       if (at >= 0) this.#segments.splice(at, 1);
     }
     await fsyncDirectory(this.dir);
+  }
+
+  /**
+   * Takes back records whose index commit failed (full disk, issue #11): they were answered with
+   * ERROR, so recovery must not find them after the cursor and index them on the next start.
+   * They are cut off the active segment once no record follows them (a later record that did
+   * commit moves the cursor past them instead, which hides them from recovery just as well).
+   * Runs under the lock; callers must not wait for it from inside the commit chain.
+   */
+  discardFailed(base: number, start: number, end: number): Promise<void> {
+    return this.exclusive(async () => {
+      const active = this.#active;
+      if (!active || active.info.base !== base) return;
+      active.failed.push({ start, end });
+      let cut: number | undefined;
+      for (let tail = active.failed.find((r) => r.end === active.info.size); tail;) {
+        active.failed.splice(active.failed.indexOf(tail), 1);
+        cut = tail.start;
+        active.info.size = tail.start;
+        tail = active.failed.find((r) => r.end === active.info.size);
+      }
+      if (cut === undefined) return;
+      await active.handle.truncate(cut);
+      await active.handle.datasync();
+      for (const [id, at] of active.headerAt) {
+        if (at >= cut) {
+          active.headerAt.delete(id);
+          active.headerIds.delete(id);
+        }
+      }
+    });
   }
 
   /** Syncs and closes the active segment; later writes fail (must hold the lock, or use close()). */
@@ -227,7 +265,7 @@ export class StreamLog {
       this.#stats.syncs++;
       return handle.datasync();
     });
-    return { info, handle, batcher, headerIds: new Set() };
+    return { info, handle, batcher, headerIds: new Set(), headerAt: new Map(), failed: [] };
   }
 
   /** Final sync then close, in the background; appends that asked for a sync already hold it. */
