@@ -4,7 +4,6 @@
  * The store takes the record back; the LMDB failure is injected by wrapping its transaction.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileFragmentStore, openFileStorage } from '../../../src/storage/index.js';
 import { openMetaEnv } from '../../../src/storage/file/lmdb-env.js';
