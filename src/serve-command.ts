@@ -27,6 +27,8 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --metrics-public      serve GET /metrics without SigV4 even with --auth (env KVIDEO_METRICS_PUBLIC=1;
                         Prometheus cannot sign scrapes). GET /health is always public.
   --no-console          do not serve the web console on GET / (env KVIDEO_NO_CONSOLE=1)
+  --rebuild-index       set meta.lmdb aside and rebuild it from the segments and stream journals
+                        (done automatically when start-up finds the index unreadable)
 ${LIMITS_USAGE}`;
 
 /** True for addresses only this host can reach (127.0.0.0/8, ::1, localhost). */
@@ -63,6 +65,7 @@ export async function serve(argv: string[]): Promise<void> {
       ffmpeg: { type: 'string' },
       'metrics-public': { type: 'boolean' },
       'no-console': { type: 'boolean' },
+      'rebuild-index': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -101,6 +104,7 @@ export async function serve(argv: string[]): Promise<void> {
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
     ...(credentials ? { credentials } : {}),
     ...(tls ? { tls } : {}),
+    ...(values['rebuild-index'] ? { rebuildIndex: true } : {}),
   });
   const origin = await kvideo.listen(port, host);
   logger.info(

@@ -110,19 +110,23 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
       first = undefined;
     }
     if (!header || !payload || !first) {
-      yield errorChunkPrefix(o);
-      yield errorTags({
-        fragmentNumber: fragment.fragmentNumber,
-        errorCode: 'Internal error',
-        errorId: '5000',
-      });
+      yield* internalError(o, fragment);
       return;
     }
     yield chunkPrefix(o, fragment, header);
-    for (let piece = first; !piece.done; piece = await payload.next()) {
+    for (let piece: IteratorResult<Uint8Array> | undefined = first; !piece.done;) {
       yield piece.value;
       sentBytes += piece.value.length;
       await throttle();
+      try {
+        piece = await payload.next();
+      } catch {
+        // The store withholds a damaged fragment's last bytes (src/storage verifies each record's
+        // CRC on read): the chunk stays incomplete, without end Tags, and the response ends
+        // with the in-stream error instead of serving bytes that were not what was stored.
+        yield* internalError(o, fragment);
+        return;
+      }
     }
     yield endTags({
       millisBehindNow: String(Math.max(0, Math.round(o.clock.now() - fragment.serverTimestampMs))),
@@ -132,6 +136,12 @@ async function* chunks(o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
     last = fragment.fragmentNumber;
     next = undefined;
   }
+}
+
+/** The in-stream error that ends a response on an unreadable or damaged fragment (spec §6.5). */
+function* internalError(o: ChunkStreamOptions, fragment: FragmentMeta): Generator<Uint8Array> {
+  yield errorChunkPrefix(o);
+  yield errorTags({ fragmentNumber: fragment.fragmentNumber, errorCode: 'Internal error', errorId: '5000' });
 }
 
 /** Recently built chunk prefixes per store, oldest first (Map order); see chunkPrefix. */

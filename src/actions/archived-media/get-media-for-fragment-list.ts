@@ -1,6 +1,6 @@
 /** GetMediaForFragmentList (spec §7.2). */
 import type { archived } from '../../api/index.js';
-import { createFragmentListStream } from '../../archive/fragment-list-stream.js';
+import { openFragmentListStream } from '../../archive/fragment-list-stream.js';
 import type { ActionServices, MediaResult } from '../context.js';
 
 export async function getMediaForFragmentList(
@@ -11,6 +11,6 @@ export async function getMediaForFragmentList(
   return {
     kind: 'media',
     contentType: 'video/webm',
-    body: createFragmentListStream(fragments, stream.streamId, input.Fragments),
+    body: await openFragmentListStream(fragments, stream.streamId, input.Fragments),
   };
 }

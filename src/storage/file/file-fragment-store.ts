@@ -9,7 +9,6 @@
  * Must not know about Matroska, HTTP or the control plane.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -37,16 +36,15 @@ import type {
 import { FragmentIndex, toFragmentMeta } from './fragment-index.js';
 import type { IndexedFragment, MetaEnv } from './lmdb-env.js';
 import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
+import { DROPPED_MARK } from './meta-reconcile.js';
 import { recoverStream } from './recovery.js';
 import { fsyncDirectory, segmentPath } from './segment-files.js';
 import { planRetention } from './retention.js';
-import { SHARED_READ_MAX_BYTES, SharedReads } from './shared-read.js';
 import { StreamLog } from './stream-log.js';
 import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-state.js';
+import { VerifiedReads } from './verified-read.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-const READ_HIGH_WATER_MARK = 64 * 1024;
-const DROPPED_MARK = '.dropped-';
 const ignore = (): void => undefined;
 
 export interface FileFragmentStoreOptions {
@@ -65,9 +63,12 @@ export class FileFragmentStore implements FragmentStore {
   readonly #streams = new Map<string, FileStream>();
   readonly #dropping = new Set<string>();
   readonly #waiters = new AppendWaiters();
-  readonly #sharedReads = new SharedReads();
-  /** fdatasync calls issued, for tests and benchmarks of the group commit. */
-  readonly stats = { syncs: 0 };
+  readonly #reads: VerifiedReads;
+  /**
+   * fdatasync calls issued (tests and benchmarks of the group commit), and reads that found a
+   * stored fragment damaged (checksum or framing; see verified-read.ts), for metrics.
+   */
+  readonly stats = { syncs: 0, corruptReads: 0 };
   #state: 'new' | 'open' | 'closed' = 'new';
 
   constructor(options: FileFragmentStoreOptions) {
@@ -76,6 +77,13 @@ export class FileFragmentStore implements FragmentStore {
     this.#segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.#logger = options.logger ?? silentLogger;
     if (!(this.#segmentBytes > 0)) throw new RangeError('segmentBytes must be positive');
+    this.#reads = new VerifiedReads((loc, err) => {
+      this.stats.corruptReads++;
+      this.#logger.error(
+        { path: loc.path, fragmentNumber: loc.fragmentNumber, offset: loc.off, reason: err.message },
+        'stored fragment is corrupt; not serving it',
+      );
+    });
   }
 
   async open(): Promise<void> {
@@ -213,16 +221,28 @@ export class FileFragmentStore implements FragmentStore {
           ...meta,
           seg: w.base,
           off: (w.offsets.at(-1) as number) + record.payloadOffset,
+          pre: record.payloadOffset,
         };
-        await this.#index.commit(
-          streamId,
-          { fragments: [entry] },
-          {
-            pos: w.end,
-            nextHeaderId: stream.nextHeaderId,
-            last: meta.fragmentNumber,
-          },
-        );
+        try {
+          await this.#index.commit(
+            streamId,
+            { fragments: [entry] },
+            {
+              pos: w.end,
+              nextHeaderId: stream.nextHeaderId,
+              last: meta.fragmentNumber,
+            },
+          );
+        } catch (err) {
+          // Answered with ERROR: take the record back so no restart resurrects it. Not awaited:
+          // it needs the write lock, which a queued retention may hold while waiting for us.
+          stream.log
+            .discardFailed(w.base, w.offsets[0] as number, w.end - w.base)
+            .catch((cause: unknown) =>
+              this.#logger.error({ err: cause, streamId }, 'taking back a failed append failed'),
+            );
+          throw err;
+        }
         stream.committedLast = meta.fragmentNumber;
         this.#waiters.notify(streamId, meta.fragmentNumber);
         return { ...meta };
@@ -281,14 +301,12 @@ export class FileFragmentStore implements FragmentStore {
       missing.destroy(new Error(`Fragment ${meta.fragmentNumber} of stream ${streamId} is not stored`));
       return missing;
     }
-    if (entry.size === 0) return Readable.from([], { objectMode: false });
-    if (entry.size <= SHARED_READ_MAX_BYTES) {
-      return this.#sharedReads.open(segmentPath(this.#dir(streamId), entry.seg), entry.off, entry.size);
-    }
-    return createReadStream(segmentPath(this.#dir(streamId), entry.seg), {
-      start: entry.off,
-      end: entry.off + entry.size - 1,
-      highWaterMark: READ_HIGH_WATER_MARK,
+    return this.#reads.open({
+      path: segmentPath(this.#dir(streamId), entry.seg),
+      fragmentNumber: entry.fragmentNumber,
+      off: entry.off,
+      size: entry.size,
+      ...(entry.pre !== undefined ? { pre: entry.pre } : {}),
     });
   }
 
@@ -306,9 +324,10 @@ export class FileFragmentStore implements FragmentStore {
     assertStreamId(streamId);
     const stream = this.#streams.get(streamId);
     if (!stream || this.#state !== 'open') return;
+    // Most sweeps find nothing expired: answer those from the index without taking the lock.
+    if (!this.#hasExpired(streamId, cutoffMs)) return;
     await quiesce(stream, async () => {
-      const first = this.#index.earliest(streamId);
-      if (!first || first.serverTimestampMs >= cutoffMs) return;
+      if (!this.#hasExpired(streamId, cutoffMs)) return;
       const { bases, doomed } = planRetention(this.#index.entries(streamId), stream.log.segments, cutoffMs);
       // Files first: if we crash in between, recovery drops entries whose segment is gone.
       await stream.log.deleteSegmentsLocked(bases);
@@ -339,6 +358,11 @@ export class FileFragmentStore implements FragmentStore {
     } finally {
       this.#dropping.delete(streamId);
     }
+  }
+
+  #hasExpired(streamId: string, cutoffMs: number): boolean {
+    const first = this.#index.earliest(streamId);
+    return first !== undefined && first.serverTimestampMs < cutoffMs;
   }
 
   #addStream(streamId: string, log: StreamLog): FileStream {

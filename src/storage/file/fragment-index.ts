@@ -18,7 +18,7 @@ import {
 } from './lmdb-env.js';
 
 export function toFragmentMeta(entry: IndexedFragment): FragmentMeta {
-  const { seg: _seg, off: _off, ...meta } = entry;
+  const { seg: _seg, off: _off, pre: _pre, ...meta } = entry;
   return meta;
 }
 

@@ -31,6 +31,11 @@ export interface IndexedFragment extends FragmentMeta {
   seg: number;
   /** Offset of the payload within that segment; the record ends at off + size. */
   off: number;
+  /**
+   * Bytes from the record start to the payload (prefix + metadata), so a read can check the
+   * record's CRC. Absent in entries indexed before reads were verified (located on read).
+   */
+  pre?: number;
 }
 
 export interface StoredHeader {
@@ -58,6 +63,16 @@ export interface MetaEnv {
 }
 
 export const META_FILE = 'meta.lmdb';
+
+/** Names of every sub-database, for whole-index checks (index-probe-child.ts). */
+export const SUB_DATABASES = [
+  'streams',
+  'fragments',
+  'by-producer-ts',
+  'by-server-ts',
+  'headers',
+  'cursors',
+] as const;
 
 /**
  * Awaits an LMDB write and observes the `commitError` lmdb-js attaches to a failed commit: that

@@ -84,10 +84,18 @@ export function chainCommit<T>(
   return done;
 }
 
-/** Runs `task` with the stream's write lock held and every earlier append committed. */
+/**
+ * Runs `task` with the stream's write lock held and every append called before it committed.
+ * The commit tail is read now, when the task is queued, not when it starts: an append called
+ * after this one queues its write behind the task, so waiting for that append's commit inside
+ * the lock would wait for a write that waits for us (issue #11: a retention sweep queued
+ * between two appends deadlocked the stream). Appends called later cannot write before the task
+ * ends, so the earlier ones are all the task has to wait for.
+ */
 export function quiesce<T>(stream: FileStream, task: () => Promise<T>): Promise<T> {
+  const earlier = stream.commitTail;
   return stream.log.exclusive(async () => {
-    await stream.commitTail;
+    await earlier;
     return task();
   });
 }
