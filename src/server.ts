@@ -13,10 +13,15 @@ import { DEFAULT_IDENTITY, type ServiceIdentity } from './core/config.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import { CallRateLimiter, ConnectionCounter } from './core/rate-limit.js';
 import { createRequestHandler } from './http/handler.js';
+import { HEALTH_PATH, METRICS_PATH, healthRoute, metricsRoute } from './http/observability-routes.js';
 import { putMediaRoute } from './http/put-media-route.js';
 import { PUT_MEDIA_PATH } from './http/router.js';
+import { locateFfmpeg } from './images/ffmpeg-locator.js';
+import { ImageService } from './images/image-service.js';
 import { IngestRegistry } from './ingest/ingest-registry.js';
 import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
+import { PrometheusMetrics, type PrometheusMetricsOptions } from './metrics/prometheus-metrics.js';
+import { checkStorageHealth } from './metrics/health.js';
 import { openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
 import { RetentionSweeper } from './streams/retention-sweeper.js';
 import { StreamService } from './streams/stream-service.js';
@@ -40,6 +45,14 @@ export interface KvideoOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Connection-level limits against hostile clients; see HTTP_DEFAULTS. */
   http?: Partial<HttpLimits>;
+  /** ffmpeg binary for GetImages (`--ffmpeg`); default: `ffmpeg` on PATH. */
+  ffmpeg?: string;
+  /** GetImages decoding bounds: ffmpeg processes at once (2) and per-run timeout (20 s). */
+  images?: { concurrency?: number; timeoutMs?: number };
+  /** Serve GET /metrics without authentication even with `credentials` (`--metrics-public`). */
+  metricsPublic?: boolean;
+  /** Options of the Prometheus metrics (label cap, process metrics). */
+  metrics?: PrometheusMetricsOptions;
 }
 
 export interface HttpLimits {
@@ -81,15 +94,24 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     ? await openMemoryStorage()
     : await openFileStorage({ dataDir: options.dataDir!, segmentBytes: options.segmentBytes, logger });
 
+  const metrics = new PrometheusMetrics(options.metrics);
   const streams = new StreamService(storage.meta, clock, identity);
   const ingest = new IngestRegistry(storage.fragments, clock, limits);
   streams.onStreamRemoved((record) => {
     ingest.streamRemoved(record.streamId);
+    metrics.streamRemoved(record.streamName);
     storage.fragments.dropStream(record.streamId).catch((err: unknown) => {
       logger.error({ err, stream: record.streamName }, 'dropping deleted stream data failed');
     });
   });
-  const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger);
+  const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger, undefined, metrics);
+  const images = new ImageService({
+    store: storage.fragments,
+    ffmpeg: locateFfmpeg(options.ffmpeg),
+    logger,
+    metrics,
+    ...options.images,
+  });
 
   let origin = options.publicEndpoint;
   const services: ActionServices = {
@@ -105,11 +127,21 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     },
     ingestLimits: { ...KVS_INGEST_LIMITS, ...options.ingestLimits },
     dataEndpoint: () => origin ?? 'http://127.0.0.1',
+    images,
+    metrics,
   };
+  const startedAt = clock.now();
   const http = { ...HTTP_DEFAULTS, ...options.http };
   const handler = createRequestHandler({
     services,
     rawRoutes: { [PUT_MEDIA_PATH]: putMediaRoute(services) },
+    getRoutes: {
+      [METRICS_PATH]: metricsRoute(() => metrics.scrape(), options.metricsPublic ?? false),
+      [HEALTH_PATH]: healthRoute(async () => ({
+        ...(await checkStorageHealth(storage.meta, options.memory ? undefined : options.dataDir)),
+        uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
+      })),
+    },
     ...(options.credentials ? { auth: createAuthenticator(options.credentials, clock) } : {}),
     jsonBodyTimeoutMs: http.jsonBodyTimeoutMs,
   });
@@ -129,6 +161,17 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
       ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
       : createHttpServer(serverOptions, handler)
   ) as Server;
+  let openConnections = 0;
+  server.on('connection', (socket) => {
+    openConnections += 1;
+    socket.once('close', () => (openConnections -= 1));
+  });
+  metrics.attach({
+    streams: () => streams.list().map((r) => ({ name: r.streamName, streamId: r.streamId })),
+    storedBytes: (id) => storage.fragments.storedBytes(id),
+    getMediaConnections: (id) => services.getMediaLimits.connections.count(id),
+    openConnections: () => openConnections,
+  });
   // Producers such as ffmpeg half-close after the last body byte; node would then end the socket
   // and drop the ACKs still due (RECEIVED/PERSISTED of the last fragment). Keep the write side open.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;

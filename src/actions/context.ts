@@ -5,7 +5,9 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
 import type { CallRateLimiter, ConnectionCounter } from '../core/rate-limit.js';
+import type { ImageService } from '../images/image-service.js';
 import type { IngestRegistry } from '../ingest/ingest-registry.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import type { FragmentStore } from '../storage/types.js';
@@ -47,6 +49,10 @@ export interface ActionServices {
   ingest: IngestRegistry;
   getMediaLimits: { calls: CallRateLimiter; connections: ConnectionCounter };
   ingestLimits: IngestLimits;
+  /** GetImages decoding (ffmpeg); refuses with a clear error when no ffmpeg is available. */
+  images: ImageService;
+  /** Event sink for /metrics (src/metrics); noopMetrics when not scraped. */
+  metrics: Metrics;
   /** Origin returned by GetDataEndpoint, e.g. http://127.0.0.1:4567 (no path, no trailing slash). */
   dataEndpoint(): string;
 }

@@ -12,9 +12,16 @@ import { getDataEndpoint } from './kinesisvideo/get-data-endpoint.js';
 import { listStreams } from './kinesisvideo/list-streams.js';
 import { listTagsForResource, tagResource, untagResource } from './kinesisvideo/tag-resource.js';
 import { listTagsForStream, tagStream, untagStream } from './kinesisvideo/tag-stream.js';
+import {
+  describeImageGenerationConfiguration,
+  describeNotificationConfiguration,
+  updateImageGenerationConfiguration,
+  updateNotificationConfiguration,
+} from './kinesisvideo/stream-settings.js';
 import { updateDataRetention } from './kinesisvideo/update-data-retention.js';
 import { updateStream } from './kinesisvideo/update-stream.js';
 import { getMedia } from './media/get-media.js';
+import { getImages } from './archived-media/get-images.js';
 import { getMediaForFragmentList } from './archived-media/get-media-for-fragment-list.js';
 import { listFragments } from './archived-media/list-fragments.js';
 
@@ -47,9 +54,14 @@ export const actions = {
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
   GetDataEndpoint: getDataEndpoint,
+  DescribeImageGenerationConfiguration: describeImageGenerationConfiguration,
+  UpdateImageGenerationConfiguration: updateImageGenerationConfiguration,
+  DescribeNotificationConfiguration: describeNotificationConfiguration,
+  UpdateNotificationConfiguration: updateNotificationConfiguration,
   GetMedia: getMedia,
   ListFragments: listFragments,
   GetMediaForFragmentList: getMediaForFragmentList,
+  GetImages: getImages,
 } satisfies Partial<Record<OperationName, Action>>;
 
 export function isMediaResult(value: object | MediaResult): value is MediaResult {

@@ -5,8 +5,8 @@
  * call through the AWS SDK (paginating like the AWS CLI unless --no-paginate), then print the
  * response exactly as the AWS CLI v1 would for the same bytes (see src/cli/output).
  */
-import { buildArgTable } from './args/arg-table.js';
-import { parseInvocation } from './args/invocation.js';
+import { buildArgTable, type ArgDef } from './args/arg-table.js';
+import { parseInvocation, type Invocation } from './args/invocation.js';
 import { toSdkInput, validateParams } from './args/validate.js';
 import { resolveDataEndpoint } from './aws/data-endpoint.js';
 import { AwsSession } from './aws/session.js';
@@ -27,6 +27,15 @@ export interface JsonCommandSpec {
   summary: string;
   /** For data-plane operations: the GetDataEndpoint API name used without --endpoint-url. */
   dataPlaneApi?: string;
+  /** CLI-only arguments appended to the model's (kvideo extensions). */
+  extra?: readonly ArgDef[];
+  /** When it returns a sink, each response page goes to it instead of being printed. */
+  sink?(inv: Invocation): PageSink | undefined;
+}
+
+export interface PageSink {
+  page(response: Record<string, unknown>): Promise<void>;
+  finish(): Promise<void>;
 }
 
 const PAGING_ARGS = ['starting-token', 'page-size', 'max-items'] as const;
@@ -47,7 +56,7 @@ export function jsonOperationCommand(spec: JsonCommandSpec): CommandDef {
     name: spec.name,
     service: def.service,
     summary: spec.summary,
-    table: () => buildArgTable(spec.operation),
+    table: () => buildArgTable(spec.operation, { extra: spec.extra ?? [] }),
     help: { operation: spec.operation },
     async run(argv, ctx) {
       const table = command.table();
@@ -69,6 +78,7 @@ export function jsonOperationCommand(spec: JsonCommandSpec): CommandDef {
           );
         }
       }
+      const sink = spec.sink?.(inv);
       const session = new AwsSession(ctx.globals, ctx.debug);
       try {
         await session.region();
@@ -85,8 +95,16 @@ export function jsonOperationCommand(spec: JsonCommandSpec): CommandDef {
           });
           const text = exchange.body?.toString('utf8') ?? '';
           const body: Json = text.trim() === '' ? {} : parsePyJson(text);
-          return parseOutput(def.service, def.output, body, exchange.headers ?? {});
+          const page = parseOutput(def.service, def.output, body, exchange.headers ?? {});
+          await sink?.page(page);
+          return page;
         };
+        if (sink) {
+          if (paginated) await paginate(paginator, inv.params, pagingArgs(inv.values), callPage);
+          else await callPage(inv.params);
+          await sink.finish();
+          return EXIT.ok;
+        }
         const options = formatOptions(ctx.globals);
         const text = paginated
           ? await formatPaged(

@@ -67,4 +67,10 @@ export const PAGINATORS: Partial<Record<OperationName, PaginatorConfig>> = {
     limitKey: 'MaxResults',
     resultKey: 'Fragments',
   },
+  GetImages: {
+    inputToken: 'NextToken',
+    outputToken: 'NextToken',
+    limitKey: 'MaxResults',
+    resultKey: 'Images',
+  },
 };

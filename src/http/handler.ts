@@ -18,6 +18,7 @@ import {
   type RequestContext,
 } from '../actions/index.js';
 import { parseJsonBody, readBodyBytes } from './json-body.js';
+import type { GetRoute } from './observability-routes.js';
 import { requestIdHeaders, sendError, sendJson, toKvsError } from './responses.js';
 import { routeOperation } from './router.js';
 
@@ -27,6 +28,8 @@ export type RawRoute = (req: IncomingMessage, res: ServerResponse, ctx: RequestC
 export interface HandlerOptions {
   services: ActionServices;
   rawRoutes?: Record<string, RawRoute>;
+  /** Plain GET endpoints outside the API table (/metrics, /health), keyed by path. */
+  getRoutes?: Record<string, GetRoute>;
   /** SigV4 enforcement (`kvideo serve --auth`); absent = any credentials are accepted. */
   auth?: Authenticator;
   /**
@@ -116,6 +119,10 @@ async function dispatch(
   }
   res.writeHead(200, { ...requestIdHeaders(ctx.requestId), 'Content-Type': result.contentType });
   res.flushHeaders();
+  const stream = typeof ctx.logFields.stream === 'string' ? ctx.logFields.stream : '';
+  result.body.on('data', (piece: Uint8Array) =>
+    services.metrics.outgoingBytes(operation, stream, piece.length),
+  );
   try {
     await pipeline(result.body, res);
   } catch (err) {
@@ -137,8 +144,9 @@ export function createRequestHandler(options: HandlerOptions) {
     const ctx: RequestContext = { requestId, signal: abort.signal, logFields: {} };
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const raw = req.method === 'POST' ? rawRoutes[pathname] : undefined;
-    const operation = raw ? undefined : routeOperation(req.method ?? '', pathname);
-    ctx.logFields.operation = raw ? pathname.slice(1) : (operation ?? 'unknown');
+    const get = req.method === 'GET' || req.method === 'HEAD' ? options.getRoutes?.[pathname] : undefined;
+    const operation = raw || get ? undefined : routeOperation(req.method ?? '', pathname);
+    ctx.logFields.operation = get ? get.operation : raw ? pathname.slice(1) : (operation ?? 'unknown');
 
     // Sockets are half-open capable for PutMedia producers (see src/server.ts), so a client that
     // hangs up is otherwise noticed only on the next write. Outside PutMedia, a client's FIN means
@@ -152,6 +160,13 @@ export function createRequestHandler(options: HandlerOptions) {
     res.on('close', () => {
       req.socket.off('end', onClientEnd);
       abort.abort(new Error('connection closed'));
+      // Log fields come from the request before validation: only strings are used as labels.
+      const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      const op = text(ctx.logFields.operation) ?? 'unknown';
+      const opName = op.charAt(0).toUpperCase() + op.slice(1);
+      const stream = text(ctx.logFields.stream);
+      if (!get)
+        services.metrics.request(opName, stream, text(ctx.logFields.error), performance.now() - started);
       services.logger.info({
         requestId,
         ...ctx.logFields,
@@ -162,6 +177,18 @@ export function createRequestHandler(options: HandlerOptions) {
     });
 
     const run = async (): Promise<void> => {
+      if (get) {
+        if (auth && !get.public) {
+          const principal = await auth.authenticate({
+            method: req.method ?? '',
+            url: req.url ?? '/',
+            headers: req.headersDistinct,
+            body: Buffer.alloc(0),
+          });
+          auth.authorize(principal, get.operation, { streams: [] });
+        }
+        return get.handle(req, res, ctx);
+      }
       if (raw) {
         if (auth) {
           // Streaming body (PutMedia): signed with the empty-string hash or a declared

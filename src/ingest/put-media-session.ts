@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { ackError, type AckErrorCode, type AckEvent, type PutMediaInput } from '../api/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
 import { MkvFormatError } from '../mkv/ebml.js';
 import { MkvIngestParser, type MkvEvent } from '../mkv/ingest-parser.js';
 import type { FragmentStore, StreamRecord } from '../storage/types.js';
@@ -23,6 +24,8 @@ export interface PutMediaSessionArgs {
   clock: Clock;
   limits: IngestLimits;
   logger: Logger;
+  /** PutMedia.IncomingBytes, IncomingFragments and the latencies (src/metrics). */
+  metrics?: Metrics;
   emit(ack: AckEvent): void;
 }
 
@@ -101,6 +104,7 @@ export class PutMediaSession {
   #onData(chunk: Buffer): void {
     if (this.#finished) return;
     this.#lastDataAt = this.#a.clock.now();
+    this.#a.metrics?.putMediaBytes(this.#a.stream.streamName, chunk.length);
     this.#process(() => this.#parser.push(chunk));
   }
 
@@ -224,6 +228,10 @@ export class PutMediaSession {
     if (fragment.hasFrames) this.#previousLatestFrameTc = fragment.latestFrameTc;
     const ids = { FragmentTimecode: fragment.clusterTimecode, FragmentNumber: fragment.fragmentNumber };
     this.#emit({ EventType: 'RECEIVED', ...ids });
+    this.#a.metrics?.putMediaFragmentReceived(
+      this.#a.stream.streamName,
+      this.#a.clock.now() - fragment.serverTimestampMs,
+    );
     this.#persist(fragment, header, ids);
     return undefined;
   }
@@ -237,6 +245,7 @@ export class PutMediaSession {
     if (this.#inFlight >= this.#a.limits.maxFragmentsInFlight) this.#body?.pause();
     const { fragments, stream } = this.#a;
     const durable = this.#persistsData;
+    const receivedAt = this.#a.clock.now();
     // The append is handed to the store as soon as the previous fragment's was (the store keeps
     // call order), not after it completed: fragments in flight then share group-committed syncs
     // instead of paying one fdatasync + index commit each in turn. ACKs stay in order below.
@@ -259,6 +268,7 @@ export class PutMediaSession {
       try {
         await appended;
         if (durable) this.#emit({ EventType: 'PERSISTED', ...ids });
+        this.#a.metrics?.putMediaFragmentPersisted(stream.streamName, this.#a.clock.now() - receivedAt);
       } catch (err) {
         // A session already ending (e.g. its stream was deleted) reports that cause instead.
         if (this.#finished) return;

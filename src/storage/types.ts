@@ -20,6 +20,12 @@ export interface StreamRecord {
   creationTimeMs: number;
   dataRetentionInHours: number;
   tags: Record<string, string>;
+  /**
+   * Stream settings kept as the validated API structures (ImageGenerationConfiguration,
+   * NotificationConfiguration); opaque JSON to storage, absent when not configured.
+   */
+  imageGenerationConfiguration?: Record<string, unknown>;
+  notificationConfiguration?: Record<string, unknown>;
 }
 
 export interface StreamMetaStore {
@@ -151,6 +157,9 @@ export interface FragmentStore {
     afterFragmentNumber: string | undefined,
     signal: AbortSignal,
   ): Promise<void>;
+
+  /** Bytes held for the stream: segment files on disk (file backend) or stored payloads (memory). */
+  storedBytes(streamId: string): number;
 
   /** Deletes fragments whose server timestamp is older than `cutoffMs` (whole segments for files). */
   applyRetention(streamId: string, cutoffMs: number): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { noopMetrics, type Metrics } from '../core/metrics.js';
 import type { FragmentStore } from '../storage/types.js';
 import type { StreamService } from './stream-service.js';
 
@@ -23,14 +24,17 @@ export class RetentionSweeper {
     clock: Clock,
     logger: Logger,
     intervalMs = 60_000,
+    metrics: Metrics = noopMetrics,
   ) {
     const sweep = async (): Promise<void> => {
       for (const stream of streams.list()) {
         try {
+          const before = fragments.storedBytes(stream.streamId);
           await fragments.applyRetention(
             stream.streamId,
             retentionCutoffMs(stream.dataRetentionInHours, clock.now()),
           );
+          metrics.retentionDeleted(stream.streamName, before - fragments.storedBytes(stream.streamId));
         } catch (err) {
           logger.error({ err, stream: stream.streamName }, 'retention sweep failed');
         }

@@ -169,6 +169,22 @@ export class StreamService {
     return next;
   }
 
+  /**
+   * Replaces (or with `undefined` removes) one stored stream setting. Like the other changes of
+   * a stream's configuration it gets a new Version (spec §2.1: Version changes with every update).
+   */
+  async updateSetting(
+    ref: StreamRef,
+    key: 'imageGenerationConfiguration' | 'notificationConfiguration',
+    value: Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const record = this.resolve(ref);
+    const next: StreamRecord = { ...record, version: newVersion() };
+    if (value === undefined) delete next[key];
+    else next[key] = structuredClone(value);
+    await this.#meta.update(next);
+  }
+
   async tag(ref: StreamRef, tags: Record<string, string>): Promise<void> {
     const record = this.resolve(ref);
     const merged = { ...record.tags, ...tags };

@@ -31,6 +31,8 @@ export async function getMedia(
     maxSessionMs: services.limits.getMediaMaxSessionMs,
     idleEndMs: services.limits.getMediaIdleEndMs,
     bytesPerSecond: services.limits.getMediaBytesPerSecond,
+    onChunk: (f) =>
+      services.metrics.getMediaFragmentSent(stream.streamName, services.clock.now() - f.serverTimestampMs),
   });
   body.once('close', release);
   return { kind: 'media', contentType: 'video/webm', body };

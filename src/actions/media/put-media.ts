@@ -64,7 +64,13 @@ export function startPutMedia(
   let session: PutMediaSession | undefined;
   const release = services.ingest.admit(stream.streamId, () => session?.streamGone());
   return {
-    async run(body, emit) {
+    async run(body, send) {
+      const closed = services.metrics.putMediaConnectionOpened(stream.streamName);
+      const emit = (ack: AckEvent): void => {
+        if (ack.EventType === 'ERROR')
+          services.metrics.putMediaErrorAck(stream.streamName, ack.ErrorCode ?? '');
+        send(ack);
+      };
       session = new PutMediaSession({
         stream,
         input,
@@ -73,12 +79,14 @@ export function startPutMedia(
         clock: services.clock,
         limits: services.ingestLimits,
         logger: services.logger,
+        metrics: services.metrics,
         emit,
       });
       try {
         await session.run(body);
       } finally {
         release();
+        closed();
       }
     },
   };

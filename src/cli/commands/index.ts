@@ -7,6 +7,7 @@ import { createStream } from './create-stream.js';
 import { deleteStream } from './delete-stream.js';
 import { describeStream } from './describe-stream.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
+import { getImages } from './get-images.js';
 import { getMediaForFragmentList } from './get-media-for-fragment-list.js';
 import { getMedia } from './get-media.js';
 import { listFragments } from './list-fragments.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandDef[] = [
   getMedia,
   listFragments,
   getMediaForFragmentList,
+  getImages,
 ];
 
 /** AWS CLI service names a command may be prefixed with (`kvideo kinesisvideo describe-stream`). */

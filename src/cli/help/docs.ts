@@ -24,6 +24,8 @@ export const OPERATION_DOCS: Record<string, string> = {
     'Returns a list of Fragment objects from the specified stream and timestamp range within the archived data.\n\nListing fragments is eventually consistent. This means that even if the producer receives an acknowledgment that a fragment is persisted, the result might not be returned immediately from a request to ListFragments. However, results are typically available in less than one second.\n\nYou must first call the GetDataEndpoint API to get an endpoint. Then send the ListFragments requests to this endpoint using the --endpoint-url parameter.\n\nIf an error is thrown after invoking a Kinesis Video Streams archived media API, in addition to the HTTP status code and the response body, it includes the following pieces of information:\n\n* x-amz-ErrorType HTTP header – contains a more specific error type in addition to what the HTTP status code provides.\n\n* x-amz-RequestId HTTP header – if you want to report an issue to Amazon Web Services, the support team can better diagnose the problem if given the Request Id.\n\nBoth the HTTP status code and the ErrorType header can be utilized to make programmatic decisions about whether errors are retry-able and under what conditions, as well as provide information on what actions the client programmer might need to take in order to successfully try again.\n\nFor more information, see the Errors section at the bottom of this topic, as well as Common Errors.',
   GetMediaForFragmentList:
     'Gets media for a list of fragments (specified by fragment number) from the archived data in an Amazon Kinesis video stream.\n\nYou must first call the GetDataEndpoint API to get an endpoint. Then send the GetMediaForFragmentList requests to this endpoint using the --endpoint-url parameter.\n\nFor limits, see Kinesis Video Streams Limits.\n\nIf an error is thrown after invoking a Kinesis Video Streams archived media API, in addition to the HTTP status code and the response body, it includes the following pieces of information:\n\n* x-amz-ErrorType HTTP header – contains a more specific error type in addition to what the HTTP status code provides.\n\n* x-amz-RequestId HTTP header – if you want to report an issue to Amazon Web Services, the support team can better diagnose the problem if given the Request Id.\n\nBoth the HTTP status code and the ErrorType header can be utilized to make programmatic decisions about whether errors are retry-able and under what conditions, as well as provide information on what actions the client programmer might need to take in order to successfully try again.\n\nFor more information, see the Errors section at the bottom of this topic, as well as Common Errors.',
+  GetImages:
+    'Retrieves a list of images corresponding to each timestamp for a given time range, sampling interval, and image format configuration.',
 };
 
 export const MEMBER_DOCS: Record<string, string> = {
@@ -142,4 +144,35 @@ export const MEMBER_DOCS: Record<string, string> = {
   'GetMediaForFragmentListOutput.ContentType': 'The content type of the requested media.',
   'GetMediaForFragmentListOutput.Payload':
     'The payload that Kinesis Video Streams returns is a sequence of chunks from the specified stream. For information about the chunks, see PutMedia. The chunks that Kinesis Video Streams returns in the GetMediaForFragmentList call also include the following additional Matroska (MKV) tags:\n\n* AWS_KINESISVIDEO_FRAGMENT_NUMBER - Fragment number returned in the chunk.\n\n* AWS_KINESISVIDEO_SERVER_SIDE_TIMESTAMP - Server-side timestamp of the fragment.\n\n* AWS_KINESISVIDEO_PRODUCER_SIDE_TIMESTAMP - Producer-side timestamp of the fragment.\n\nThe following tags will be included if an exception occurs:\n\n* AWS_KINESISVIDEO_FRAGMENT_NUMBER - The number of the fragment that threw the exception\n\n* AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE - The integer code of the\n\n* AWS_KINESISVIDEO_EXCEPTION_MESSAGE - A text description of the exception',
+  'GetImagesInput.StreamName':
+    'The name of the stream from which to retrieve the images. You must specify either the StreamName or the StreamARN.',
+  'GetImagesInput.StreamARN':
+    'The Amazon Resource Name (ARN) of the stream from which to retrieve the images. You must specify either the StreamName or the StreamARN.',
+  'GetImagesInput.ImageSelectorType':
+    'The origin of the Server or Producer timestamps to use to generate the images.',
+  'GetImagesInput.StartTimestamp':
+    'The starting point from which the images should be generated. This StartTimestamp must be within an inclusive range of timestamps for an image to be returned.',
+  'GetImagesInput.EndTimestamp':
+    'The end timestamp for the range of images to be generated. If the time range between StartTimestamp and EndTimestamp is more than 300 seconds above StartTimestamp, you will receive an IllegalArgumentException.',
+  'GetImagesInput.SamplingInterval':
+    'The time interval in milliseconds (ms) at which the images need to be generated from the stream. The minimum value that can be provided is 200 ms (5 images per second). If the timestamp range is less than the sampling interval, the image from the startTimestamp will be returned if available.',
+  'GetImagesInput.Format': 'The format that will be used to encode the image.',
+  'GetImagesInput.FormatConfig':
+    'The list of a key-value pair structure that contains extra parameters that can be applied when the image is generated. The FormatConfig key is the JPEGQuality, which indicates the JPEG quality key to be used to generate the image. The FormatConfig value accepts ints from 1 to 100. If the value is 1, the image will be generated with less quality and the best compression. If the value is 100, the image will be generated with the best quality and less compression. If no value is provided, the default value of the JPEGQuality key will be set to 80.',
+  'GetImagesInput.WidthPixels':
+    'The width of the output image that is used in conjunction with the HeightPixels parameter. When both WidthPixels and HeightPixels parameters are provided, the image will be stretched to fit the specified aspect ratio. If only the WidthPixels parameter is provided or if only the HeightPixels is provided, a ValidationException will be thrown. If neither parameter is provided, the original image size from the stream will be returned.',
+  'GetImagesInput.HeightPixels':
+    'The height of the output image that is used in conjunction with the WidthPixels parameter. When both HeightPixels and WidthPixels parameters are provided, the image will be stretched to fit the specified aspect ratio. If only the HeightPixels parameter is provided, its original aspect ratio will be used to calculate the WidthPixels ratio. If neither parameter is provided, the original image size will be returned.',
+  'GetImagesInput.MaxResults':
+    'The maximum number of images to be returned by the API.\n\nThe default limit is 25 images per API response. Providing a MaxResults greater than this value will result in a page size of 25. Any additional results will be paginated.',
+  'GetImagesInput.NextToken':
+    'A token that specifies where to start paginating the next set of Images. This is the GetImages:NextToken from a previously truncated response.',
+  'GetImagesOutput.Images':
+    'The list of images generated from the video stream. If there is no media available for the given timestamp, the NO_MEDIA error will be listed in the output. If an error occurs while the image is being generated, the MEDIA_ERROR will be listed in the output as the cause of the missing image.',
+  'GetImagesOutput.NextToken': 'The encrypted token that was used in the request to get more images.',
+  'Image.TimeStamp':
+    'An attribute of the Image object that is used to extract an image from the video stream. This field is used to manage gaps on images or to better understand the pagination window.',
+  'Image.Error':
+    'The error message shown when the image for the provided timestamp was not extracted due to a non-tryable error. An error will be returned if:\n\n* There is no media that exists for the specified Timestamp.\n\n* The media for the specified time does not allow an image to be extracted. In this case the media is audio only, or the incorrect media has been ingested.',
+  'Image.ImageContent': 'An attribute of the Image object that is Base64 encoded.',
 };

@@ -136,6 +136,13 @@ export class FileFragmentStore implements FragmentStore {
     await Promise.all([...this.#streams.values()].map((s) => quiesce(s, () => s.log.closeLocked())));
   }
 
+  storedBytes(streamId: string): number {
+    assertStreamId(streamId);
+    let bytes = 0;
+    for (const segment of this.#streams.get(streamId)?.log.segments ?? []) bytes += segment.size;
+    return bytes;
+  }
+
   lastFragmentNumber(streamId: string): string | undefined {
     assertStreamId(streamId);
     return this.#streams.get(streamId)?.last;

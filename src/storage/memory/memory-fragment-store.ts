@@ -215,6 +215,13 @@ export class MemoryFragmentStore implements FragmentStore {
     return this.#waiters.wait(streamId, afterFragmentNumber, latest, signal);
   }
 
+  storedBytes(streamId: string): number {
+    assertStreamId(streamId);
+    let bytes = 0;
+    for (const f of this.#streams.get(streamId)?.fragments ?? []) bytes += f.meta.size;
+    return bytes;
+  }
+
   async applyRetention(streamId: string, cutoffMs: number): Promise<void> {
     assertStreamId(streamId);
     const stream = this.#streams.get(streamId);
