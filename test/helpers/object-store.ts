@@ -12,7 +12,7 @@ import { startRadosgw } from './radosgw.js';
 
 export interface ObjectStoreServer {
   kind: 'radosgw' | 's3rver';
-  /** s3://bucket/prefix?endpoint=…&region=… as `kvideo serve --object-store` takes it. */
+  /** s3://key:secret@bucket/prefix?endpoint=…&region=… as `kvideo serve --object-store` takes it. */
   url: string;
   accessKeyId: string;
   secretAccessKey: string;
@@ -24,7 +24,11 @@ const BUCKET = 'kvideo-test';
 export async function startObjectStore(prefix = 'fragments'): Promise<ObjectStoreServer> {
   const rgw = await startRadosgw(BUCKET);
   if ('server' in rgw) {
-    return { ...rgw.server, kind: 'radosgw', url: `s3://${BUCKET}/${prefix}?${rgw.server.query}` };
+    return {
+      ...rgw.server,
+      kind: 'radosgw',
+      url: `s3://${rgw.server.accessKeyId}:${rgw.server.secretAccessKey}@${BUCKET}/${prefix}?${rgw.server.query}`,
+    };
   }
   console.log(`# object store: s3rver (an S3 emulator from npm) — radosgw not used: ${rgw.reason}`);
   return startS3rver(prefix);
@@ -45,7 +49,7 @@ async function startS3rver(prefix: string): Promise<ObjectStoreServer> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     kind: 's3rver',
-    url: `s3://${BUCKET}/${prefix}?endpoint=http://127.0.0.1:${port}&region=us-east-1`,
+    url: `s3://S3RVER:S3RVER@${BUCKET}/${prefix}?endpoint=http://127.0.0.1:${port}&region=us-east-1`,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     async stop() {

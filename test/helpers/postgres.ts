@@ -66,17 +66,40 @@ export async function startPostgres(): Promise<PgStart> {
       chownSync(dir, Number(ids), Number(gid));
       chmodSync(dir, 0o700);
     }
-    await asPgUser(join(bin, 'initdb'), ['-D', data, '-U', 'kvideo', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+    await asPgUser(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'kvideo',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
     const port = await freePort();
     // fsync off: the test data is thrown away, and the machine is shared; commit semantics are unchanged.
     const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-    await asPgUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', '-t', '120', 'start']);
+    await asPgUser(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      opts,
+      '-w',
+      '-t',
+      '120',
+      'start',
+    ]);
     await asPgUser(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'kvideo', 'kvideo']);
     return {
       server: {
         url: `postgres://kvideo@127.0.0.1:${port}/kvideo`,
         async stop() {
-          await asPgUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+          await asPgUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(
+            () => undefined,
+          );
           rmSync(dir, { recursive: true, force: true });
         },
       },

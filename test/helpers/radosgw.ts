@@ -83,7 +83,8 @@ async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boo
 export async function startRadosgw(bucket: string): Promise<{ server: RadosgwServer } | { reason: string }> {
   if (process.env.KVIDEO_TEST_S3 === 's3rver') return { reason: 'KVIDEO_TEST_S3=s3rver' };
   const missing = BINARIES.filter((b) => !['/usr/bin', '/usr/sbin'].some((d) => existsSync(join(d, b))));
-  if (missing.length > 0) return { reason: `not installed: ${missing.join(', ')} (apt-get install radosgw ceph-mon ceph-osd)` };
+  if (missing.length > 0)
+    return { reason: `not installed: ${missing.join(', ')} (apt-get install radosgw ceph-mon ceph-osd)` };
   const dir = mkdtempSync(join(tmpdir(), 'kvideo-ceph-'));
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -109,9 +110,36 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
       child.on('error', () => undefined);
       children.push(child);
     };
-    await exec('ceph-authtool', ['--create-keyring', join(dir, 'keyring'), '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *']);
-    await exec('monmaptool', ['--create', '--addv', 'a', `[v2:127.0.0.1:${monPort}]`, '--fsid', fsid, join(dir, 'monmap')]);
-    await exec('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap'), '--keyring', join(dir, 'keyring')]);
+    await exec('ceph-authtool', [
+      '--create-keyring',
+      join(dir, 'keyring'),
+      '--gen-key',
+      '-n',
+      'mon.',
+      '--cap',
+      'mon',
+      'allow *',
+    ]);
+    await exec('monmaptool', [
+      '--create',
+      '--addv',
+      'a',
+      `[v2:127.0.0.1:${monPort}]`,
+      '--fsid',
+      fsid,
+      join(dir, 'monmap'),
+    ]);
+    await exec('ceph-mon', [
+      '-c',
+      conf,
+      '--mkfs',
+      '-i',
+      'a',
+      '--monmap',
+      join(dir, 'monmap'),
+      '--keyring',
+      join(dir, 'keyring'),
+    ]);
     daemon('ceph-mon', ['-i', 'a']);
     await waitFor('ceph-mon', 60_000, async () => {
       await exec('ceph', ['-c', conf, '--connect-timeout', '5', 'osd', 'create'], 15_000);
@@ -123,8 +151,17 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
     const endpoint = `http://127.0.0.1:${rgwPort}`;
     await waitFor('radosgw', 120_000, async () => (await fetch(endpoint)).ok);
     await exec('radosgw-admin', [
-      '-c', conf, '-n', 'client.rgw', '--no-mon-config', 'user', 'create', '--uid=kvideo',
-      '--display-name=kvideo', `--access-key=${ACCESS_KEY}`, `--secret=${SECRET_KEY}`,
+      '-c',
+      conf,
+      '-n',
+      'client.rgw',
+      '--no-mon-config',
+      'user',
+      'create',
+      '--uid=kvideo',
+      '--display-name=kvideo',
+      `--access-key=${ACCESS_KEY}`,
+      `--secret=${SECRET_KEY}`,
     ]);
     const s3 = new S3Client({
       endpoint,
@@ -134,9 +171,16 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
     });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     s3.destroy();
-    console.log(`# object store: radosgw (Ceph ${(await exec('radosgw', ['--version'])).split(' ')[2]}, single-node memstore cluster)`);
+    console.log(
+      `# object store: radosgw (Ceph ${(await exec('radosgw', ['--version'])).split(' ')[2]}, single-node memstore cluster)`,
+    );
     return {
-      server: { query: `endpoint=${endpoint}&region=us-east-1`, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, stop },
+      server: {
+        query: `endpoint=${endpoint}&region=us-east-1`,
+        accessKeyId: ACCESS_KEY,
+        secretAccessKey: SECRET_KEY,
+        stop,
+      },
     };
   } catch (err) {
     await stop();
