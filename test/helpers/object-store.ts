@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startRadosgw } from './radosgw.js';
+import { reapOnExit } from './reaper.js';
 
 export interface ObjectStoreServer {
   kind: 'radosgw' | 's3rver';
@@ -47,6 +48,7 @@ async function startS3rver(prefix: string): Promise<ObjectStoreServer> {
     child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const reaper = reapOnExit(`kill -9 ${child.pid} 2>/dev/null; rm -rf ${dir}`);
   return {
     kind: 's3rver',
     url: `s3://S3RVER:S3RVER@${BUCKET}/${prefix}?endpoint=http://127.0.0.1:${port}&region=us-east-1`,
@@ -58,6 +60,7 @@ async function startS3rver(prefix: string): Promise<ObjectStoreServer> {
       await exited;
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
+      reaper.cancel();
     },
   };
 }

@@ -10,6 +10,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { reapOnExit } from './reaper.js';
 
 export interface PgServer {
   /** postgres://kvideo@127.0.0.1:<port>/kvideo */
@@ -92,6 +93,8 @@ export async function startPostgres(): Promise<PgStart> {
       '120',
       'start',
     ]);
+    const stopCmd = `${userInfo().uid === 0 ? 'runuser -u postgres -- ' : ''}${join(bin, 'pg_ctl')} -D ${data} -m immediate stop`;
+    const reaper = reapOnExit(`${stopCmd} >/dev/null 2>&1; rm -rf ${dir}`);
     await asPgUser(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'kvideo', 'kvideo']);
     return {
       server: {
@@ -101,6 +104,7 @@ export async function startPostgres(): Promise<PgStart> {
             () => undefined,
           );
           rmSync(dir, { recursive: true, force: true });
+          reaper.cancel();
         },
       },
     };

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort } from './postgres.js';
+import { reapOnExit } from './reaper.js';
 
 export interface RadosgwServer {
   /** endpoint=…&region=… for the s3:// URL. */
@@ -87,6 +88,7 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
     return { reason: `not installed: ${missing.join(', ')} (apt-get install radosgw ceph-mon ceph-osd)` };
   const dir = mkdtempSync(join(tmpdir(), 'kvideo-ceph-'));
   const children: ChildProcess[] = [];
+  let reaper: { cancel(): void } | undefined;
   const stop = async (): Promise<void> => {
     for (const child of children.reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
@@ -97,6 +99,7 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
+    reaper?.cancel();
   };
   try {
     const [monPort, rgwPort] = [await freePort(), await freePort()];
@@ -109,6 +112,9 @@ export async function startRadosgw(bucket: string): Promise<{ server: RadosgwSer
       const child = spawn(bin, ['-f', '-c', conf, ...args], { stdio: 'ignore' });
       child.on('error', () => undefined);
       children.push(child);
+      reaper?.cancel();
+      const pids = children.map((c) => c.pid).filter((p) => p !== undefined);
+      reaper = reapOnExit(`kill -9 ${pids.join(' ')} 2>/dev/null; rm -rf ${dir}`);
     };
     await exec('ceph-authtool', [
       '--create-keyring',
