@@ -26,6 +26,8 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
                         (env KVIDEO_AUTH_FILE; default: any credentials are accepted)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (env KVIDEO_TLS_CERT)
   --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
+  --rebuild-index       set meta.lmdb aside and rebuild it from the segments and stream journals
+                        (done automatically when start-up finds the index unreadable)
 `;
 
 export async function serve(argv: string[]): Promise<void> {
@@ -46,6 +48,7 @@ export async function serve(argv: string[]): Promise<void> {
       auth: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'rebuild-index': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,6 +87,7 @@ export async function serve(argv: string[]): Promise<void> {
     publicEndpoint: values['public-endpoint'] ?? env.KVIDEO_PUBLIC_ENDPOINT,
     ...(credentials ? { credentials } : {}),
     ...(tls ? { tls } : {}),
+    ...(values['rebuild-index'] ? { rebuildIndex: true } : {}),
   });
   const origin = await kvideo.listen(port, host);
   logger.info(

@@ -41,6 +41,8 @@ export interface KvideoOptions {
   publicEndpoint?: string;
   /** Segment file size of the file store (tests use small values). */
   segmentBytes?: number;
+  /** Rebuild the file store's index from the segments at start (`kvideo serve --rebuild-index`). */
+  rebuildIndex?: boolean;
   /** Enforce SigV4 with these keys (`--auth FILE`); absent = any credentials are accepted. */
   credentials?: CredentialStore;
   /** Serve HTTPS with this PEM certificate (chain) and key (`--tls-cert`, `--tls-key`). */
@@ -98,7 +100,12 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     ? await openClusterStorage({ ...options.cluster, logger })
     : options.memory
       ? await openMemoryStorage()
-      : await openFileStorage({ dataDir: options.dataDir!, segmentBytes: options.segmentBytes, logger });
+      : await openFileStorage({
+          dataDir: options.dataDir!,
+          segmentBytes: options.segmentBytes,
+          logger,
+          ...(options.rebuildIndex ? { rebuildIndex: true } : {}),
+        });
 
   const metrics = new PrometheusMetrics(options.metrics);
   const streams = new StreamService(storage.meta, clock, identity);

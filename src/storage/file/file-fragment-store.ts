@@ -36,6 +36,7 @@ import type {
 import { FragmentIndex, toFragmentMeta } from './fragment-index.js';
 import type { IndexedFragment, MetaEnv } from './lmdb-env.js';
 import { encodeFragmentRecord, encodeHeaderRecord } from './record.js';
+import { DROPPED_MARK } from './meta-reconcile.js';
 import { recoverStream } from './recovery.js';
 import { fsyncDirectory, segmentPath } from './segment-files.js';
 import { planRetention } from './retention.js';
@@ -44,7 +45,6 @@ import { chainCommit, newFileStream, quiesce, type FileStream } from './stream-s
 import { VerifiedReads } from './verified-read.js';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-const DROPPED_MARK = '.dropped-';
 const ignore = (): void => undefined;
 
 export interface FileFragmentStoreOptions {
@@ -223,15 +223,26 @@ export class FileFragmentStore implements FragmentStore {
           off: (w.offsets.at(-1) as number) + record.payloadOffset,
           pre: record.payloadOffset,
         };
-        await this.#index.commit(
-          streamId,
-          { fragments: [entry] },
-          {
-            pos: w.end,
-            nextHeaderId: stream.nextHeaderId,
-            last: meta.fragmentNumber,
-          },
-        );
+        try {
+          await this.#index.commit(
+            streamId,
+            { fragments: [entry] },
+            {
+              pos: w.end,
+              nextHeaderId: stream.nextHeaderId,
+              last: meta.fragmentNumber,
+            },
+          );
+        } catch (err) {
+          // Answered with ERROR: take the record back so no restart resurrects it. Not awaited:
+          // it needs the write lock, which a queued retention may hold while waiting for us.
+          stream.log
+            .discardFailed(w.base, w.offsets[0] as number, w.end - w.base)
+            .catch((cause: unknown) =>
+              this.#logger.error({ err: cause, streamId }, 'taking back a failed append failed'),
+            );
+          throw err;
+        }
         stream.committedLast = meta.fragmentNumber;
         this.#waiters.notify(streamId, meta.fragmentNumber);
         return { ...meta };

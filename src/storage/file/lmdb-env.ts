@@ -64,6 +64,16 @@ export interface MetaEnv {
 
 export const META_FILE = 'meta.lmdb';
 
+/** Names of every sub-database, for whole-index checks (index-probe-child.ts). */
+export const SUB_DATABASES = [
+  'streams',
+  'fragments',
+  'by-producer-ts',
+  'by-server-ts',
+  'headers',
+  'cursors',
+] as const;
+
 /**
  * Awaits an LMDB write and observes the `commitError` lmdb-js attaches to a failed commit: that
  * is a second, rejected promise (the I/O cause, e.g. ENOSPC), which would otherwise be an

@@ -30,6 +30,10 @@ interface ActiveSegment {
   handle: FileHandle;
   batcher: FsyncBatcher;
   headerIds: Set<number>;
+  /** Offset of each header record, so cutting the tail can forget the headers it removes. */
+  headerAt: Map<number, number>;
+  /** Records whose index commit failed, [start, end) offsets; cut once nothing follows them. */
+  failed: { start: number; end: number }[];
 }
 
 export interface StreamLogOptions {
@@ -100,6 +104,9 @@ export class StreamLog {
         length = totalLength(records);
       }
       const start = active.info.size;
+      // The file must still be ours and as long as we left it (issue #11: a segment truncated or
+      // deleted while the server runs must not take appends into an unlinked file or behind a hole).
+      await this.#checkIntact(active, start);
       try {
         await writeFully(
           active.handle,
@@ -115,14 +122,19 @@ export class StreamLog {
       for (const record of records) {
         offsets.push(at);
         at += record.length;
-        if (record.headerId !== undefined) active.headerIds.add(record.headerId);
+        if (record.headerId !== undefined) {
+          active.headerIds.add(record.headerId);
+          active.headerAt.set(record.headerId, at - record.length);
+        }
       }
       active.info.size = at;
+      const end = at;
       return {
         base: active.info.base,
         offsets,
         end: active.info.base + at,
-        synced: sync ? active.batcher.request() : undefined,
+        // Checked again once synced, so damage between the write and its sync is caught too.
+        synced: sync ? active.batcher.request().then(() => this.#checkIntact(active, end, true)) : undefined,
       };
     });
   }
@@ -149,6 +161,37 @@ export class StreamLog {
     await fsyncDirectory(this.dir);
   }
 
+  /**
+   * Takes back records whose index commit failed (full disk, issue #11): they were answered with
+   * ERROR, so recovery must not find them after the cursor and index them on the next start.
+   * They are cut off the active segment once no record follows them (a later record that did
+   * commit moves the cursor past them instead, which hides them from recovery just as well).
+   * Runs under the lock; callers must not wait for it from inside the commit chain.
+   */
+  discardFailed(base: number, start: number, end: number): Promise<void> {
+    return this.exclusive(async () => {
+      const active = this.#active;
+      if (!active || active.info.base !== base) return;
+      active.failed.push({ start, end });
+      let cut: number | undefined;
+      for (let tail = active.failed.find((r) => r.end === active.info.size); tail;) {
+        active.failed.splice(active.failed.indexOf(tail), 1);
+        cut = tail.start;
+        active.info.size = tail.start;
+        tail = active.failed.find((r) => r.end === active.info.size);
+      }
+      if (cut === undefined) return;
+      await active.handle.truncate(cut);
+      await active.handle.datasync();
+      for (const [id, at] of active.headerAt) {
+        if (at >= cut) {
+          active.headerAt.delete(id);
+          active.headerIds.delete(id);
+        }
+      }
+    });
+  }
+
   /** Syncs and closes the active segment; later writes fail (must hold the lock, or use close()). */
   async closeLocked(): Promise<void> {
     this.#closed = true;
@@ -165,15 +208,47 @@ export class StreamLog {
     this.#reopenTail = false;
     const tail = this.#segments.at(-1);
     if (!tail || tail.size >= this.#segmentBytes) return undefined;
-    this.#active = this.#activate(tail, await open(segmentPath(this.dir, tail.base), 'r+'));
+    let handle: FileHandle;
+    try {
+      handle = await open(segmentPath(this.dir, tail.base), 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.#logger.error({ dir: this.dir, segment: tail.base }, 'segment file vanished; starting a new one');
+      this.#floor = Math.max(this.#floor, tail.base + tail.size);
+      return undefined;
+    }
+    this.#active = this.#activate(tail, handle);
     return this.#active;
+  }
+
+  /**
+   * Throws (and stops appending to the segment) unless its file is still linked and exactly
+   * `size` bytes long, or at least that long with `atLeast` (later writes may have grown it).
+   */
+  async #checkIntact(active: ActiveSegment, size: number, atLeast = false): Promise<void> {
+    const st = await active.handle.stat();
+    const problem =
+      st.nlink === 0
+        ? 'was deleted'
+        : st.size < size || (!atLeast && st.size !== size)
+          ? `is ${st.size} bytes long, expected ${size}`
+          : undefined;
+    if (!problem) return;
+    this.#logger.error(
+      { dir: this.dir, segment: active.info.base, problem },
+      'segment file changed behind the server; appends continue in a new segment',
+    );
+    // Never reuse positions the damaged file may have claimed; the next write starts a new file.
+    this.#floor = Math.max(this.#floor, active.info.base + Math.max(st.size, active.info.size));
+    if (this.#active === active) this.#retire(active);
+    throw new Error(`segment ${active.info.base} of ${this.dir} ${problem}`);
   }
 
   async #createSegment(): Promise<ActiveSegment> {
     const last = this.#segments.at(-1);
     const base = Math.max(this.#floor, last ? last.base + last.size : 0);
-    if (this.#segments.length === 0) {
-      await mkdir(this.dir, { recursive: true });
+    // Always (cheap): the directory itself may have been removed behind the server.
+    if ((await mkdir(this.dir, { recursive: true })) !== undefined) {
       await fsyncDirectory(dirname(this.dir));
     }
     // 'wx': a name collision would mean two writers or a bookkeeping bug, never overwrite.
@@ -190,7 +265,7 @@ export class StreamLog {
       this.#stats.syncs++;
       return handle.datasync();
     });
-    return { info, handle, batcher, headerIds: new Set() };
+    return { info, handle, batcher, headerIds: new Set(), headerAt: new Map(), failed: [] };
   }
 
   /** Final sync then close, in the background; appends that asked for a sync already hold it. */
