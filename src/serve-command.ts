@@ -28,6 +28,10 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --tls-key FILE        private key of --tls-cert, PEM (env KVIDEO_TLS_KEY)
   --rebuild-index       set meta.lmdb aside and rebuild it from the segments and stream journals
                         (done automatically when start-up finds the index unreadable)
+  --ffmpeg PATH         ffmpeg binary GetImages decodes with (env KVIDEO_FFMPEG; default: ffmpeg
+                        on PATH; without one GetImages answers an error saying so)
+  --metrics-public      serve GET /metrics without SigV4 even with --auth (env KVIDEO_METRICS_PUBLIC=1;
+                        Prometheus cannot sign scrapes). GET /health is always public.
 `;
 
 export async function serve(argv: string[]): Promise<void> {
@@ -49,6 +53,8 @@ export async function serve(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'rebuild-index': { type: 'boolean' },
+      ffmpeg: { type: 'string' },
+      'metrics-public': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,8 +80,12 @@ export async function serve(argv: string[]): Promise<void> {
   if (!tlsCert !== !tlsKey) throw new Error('--tls-cert and --tls-key must be given together');
   const tls = tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined;
 
+  const ffmpeg = values.ffmpeg ?? env.KVIDEO_FFMPEG;
+  const metricsPublic = values['metrics-public'] ?? env.KVIDEO_METRICS_PUBLIC === '1';
   const kvideo = await createKvideoServer({
     ...(cluster ? { cluster } : { dataDir }),
+    ...(ffmpeg ? { ffmpeg } : {}),
+    metricsPublic,
     logger,
     identity: {
       ...((values.region ?? env.KVIDEO_REGION) ? { region: values.region ?? env.KVIDEO_REGION } : {}),

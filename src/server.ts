@@ -118,9 +118,16 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     });
   });
   const sweeper = new RetentionSweeper(streams, storage.fragments, clock, logger, undefined, metrics);
+  const ffmpeg = locateFfmpeg(options.ffmpeg);
+  if ('missing' in ffmpeg) {
+    logger.warn(
+      { reason: ffmpeg.missing },
+      'GetImages is disabled until ffmpeg is available (--ffmpeg PATH)',
+    );
+  }
   const images = new ImageService({
     store: storage.fragments,
-    ffmpeg: locateFfmpeg(options.ffmpeg),
+    ffmpeg,
     logger,
     metrics,
     ...options.images,

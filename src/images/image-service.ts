@@ -26,6 +26,8 @@ import { planImagesPage, type ImagesPage } from './images-request.js';
 const KEY_FRAME_LOOKBACK_MS = 30_000;
 /** ImageContent's maximum length in the model. */
 const MAX_IMAGE_CONTENT = 6_291_456;
+/** GetImages answers at most 100 MB per response (spec §10). */
+const MAX_RESPONSE_CONTENT = 100 * 1000 * 1000;
 
 export interface ImageServiceOptions {
   store: FragmentStore;
@@ -112,6 +114,15 @@ export class ImageService {
       if (err instanceof QueueFullError)
         throw clientLimitExceeded('Too many GetImages decodes are waiting; retry later.');
       throw err;
+    }
+    // Images beyond the response limit, in time order, are MEDIA_ERROR rather than an oversized reply.
+    let total = 0;
+    for (const image of images) {
+      total += image.ImageContent?.length ?? 0;
+      if (image.ImageContent !== undefined && total > MAX_RESPONSE_CONTENT) {
+        delete image.ImageContent;
+        image.Error = 'MEDIA_ERROR';
+      }
     }
     for (const outcome of ['NO_MEDIA', 'MEDIA_ERROR'] as const) {
       const n = images.filter((im) => im.Error === outcome).length;

@@ -215,7 +215,10 @@ export function runFragmentStoreContract(name: string, factory: () => Promise<Fr
       const s = stream();
       const hid = await h.store.putHeader(s, header('a'));
       await appendRange(h.store, s, hid, 1, 20, 1500);
+      const stored = h.store.storedBytes(s);
+      assert.ok(stored >= 20 * 1500, `storedBytes ${stored} counts every payload byte`);
       await h.store.applyRetention(s, 12_500);
+      assert.ok(h.store.storedBytes(s) < stored, 'storedBytes shrinks with retention');
       const earliest = h.store.earliest(s)!;
       assert.ok(earliest.serverTimestampMs > 1000 && earliest.serverTimestampMs <= 13_000, 'old data went');
       for (let i = 13; i <= 20; i++)
@@ -239,6 +242,8 @@ export function runFragmentStoreContract(name: string, factory: () => Promise<Fr
       assert.equal(h.store.latest(s), undefined);
       assert.equal(h.store.getHeader(s, 1), undefined);
       assert.equal(h.store.lastFragmentNumber(s), undefined);
+      assert.equal(h.store.storedBytes(s), 0);
+      assert.ok(h.store.storedBytes(other) >= 3 * 700);
       assert.ok((await readPayload(h.store, other, 2)).equals(payloadBytes(2, 700)));
     });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_IDENTITY } from '../../../src/core/config.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { noopMetrics } from '../../../src/core/metrics.js';
 import { formatFragmentNumber } from '../../../src/core/fragment-number.js';
 import { openMemoryStorage } from '../../../src/storage/index.js';
 import { RetentionSweeper, ZERO_RETENTION_BUFFER_MS } from '../../../src/streams/retention-sweeper.js';
@@ -45,13 +46,20 @@ test('fragments older than DataRetentionInHours (or 5 min for retention 0) are s
   const oldZero = await add(zero.streamId, now - ZERO_RETENTION_BUFFER_MS - 1000);
   const freshZero = await add(zero.streamId, now - 1000);
 
-  const sweeper = new RetentionSweeper(streams, fragments, clock, silentLogger, 10);
+  const deleted: Record<string, number> = {};
+  const metrics = {
+    ...noopMetrics,
+    retentionDeleted: (stream: string, bytes: number) => (deleted[stream] = (deleted[stream] ?? 0) + bytes),
+  };
+  const sweeper = new RetentionSweeper(streams, fragments, clock, silentLogger, 10, metrics);
   await new Promise((r) => setTimeout(r, 60));
   await sweeper.stop();
   assert.equal(fragments.getFragment(oneHour.streamId, oldHour), undefined);
   assert.ok(fragments.getFragment(oneHour.streamId, freshHour));
   assert.equal(fragments.getFragment(zero.streamId, oldZero), undefined);
   assert.ok(fragments.getFragment(zero.streamId, freshZero));
+  // Each swept fragment held one payload byte; the metric reports bytes deleted per stream.
+  assert.deepEqual(deleted, { 'one-hour': 1, zero: 1 });
   now += 0; // clock untouched: the sweep used the injected clock, not Date.now()
   await storage.close();
 });
