@@ -14,6 +14,10 @@ export const SERVE_USAGE = `usage: kvideo serve [options]
   --port N              port to listen on (env KVIDEO_PORT, default 4567)
   --host ADDR           address to bind (env KVIDEO_HOST, default 127.0.0.1)
   --data-dir DIR        embedded storage directory (env KVIDEO_DATA_DIR, default ./data)
+  --cluster URL         cluster mode: postgres://user:pass@host:port/db for metadata and the fragment
+                        index, instead of --data-dir (env KVIDEO_CLUSTER); needs --object-store
+  --object-store URL    s3://[key:secret@]bucket/prefix?endpoint=URL&region=R for fragment payloads
+                        (env KVIDEO_OBJECT_STORE; credentials otherwise from the AWS environment)
   --region R            region written into stream ARNs (env KVIDEO_REGION, default us-west-2)
   --account-id N        account id written into stream ARNs (env KVIDEO_ACCOUNT_ID, default 000000000000)
   --public-endpoint URL origin returned by GetDataEndpoint (env KVIDEO_PUBLIC_ENDPOINT, default: the bound address)
@@ -54,6 +58,8 @@ export async function serve(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      cluster: { type: 'string' },
+      'object-store': { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'public-endpoint': { type: 'string' },
@@ -77,6 +83,11 @@ export async function serve(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
   const host = values.host ?? env.KVIDEO_HOST ?? '127.0.0.1';
   const dataDir = values['data-dir'] ?? env.KVIDEO_DATA_DIR ?? './data';
+  const postgresUrl = values.cluster ?? env.KVIDEO_CLUSTER;
+  const objectStoreUrl = values['object-store'] ?? env.KVIDEO_OBJECT_STORE;
+  if (!postgresUrl !== !objectStoreUrl)
+    throw new Error('--cluster and --object-store must be given together');
+  const cluster = postgresUrl && objectStoreUrl ? { postgresUrl, objectStoreUrl } : undefined;
   const logger = pino({ level: values['log-level'] ?? env.KVIDEO_LOG_LEVEL ?? 'info', base: undefined });
   const limitSettings = limitsFromFlags(values, env);
   const authFile = values.auth ?? env.KVIDEO_AUTH_FILE;
@@ -89,7 +100,7 @@ export async function serve(argv: string[]): Promise<void> {
   const ffmpeg = values.ffmpeg ?? env.KVIDEO_FFMPEG;
   const metricsPublic = values['metrics-public'] ?? env.KVIDEO_METRICS_PUBLIC === '1';
   const kvideo = await createKvideoServer({
-    dataDir,
+    ...(cluster ? { cluster } : { dataDir }),
     ...(ffmpeg ? { ffmpeg } : {}),
     metricsPublic,
     console: !(values['no-console'] ?? env.KVIDEO_NO_CONSOLE === '1'),
@@ -110,7 +121,7 @@ export async function serve(argv: string[]): Promise<void> {
   logger.info(
     {
       origin,
-      dataDir,
+      ...(cluster ? { storage: redacted(cluster) } : { dataDir }),
       auth: credentials ? `${credentials.size} key(s) from ${authFile}` : 'any credentials',
     },
     'kvideo listening',
@@ -133,4 +144,15 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The storage URLs without passwords or keys, for the start-up log line. */
+function redacted(cluster: { postgresUrl: string; objectStoreUrl: string }): Record<string, string> {
+  const strip = (raw: string): string => {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    if (url.username && url.protocol === 's3:') url.username = '***';
+    return url.toString();
+  };
+  return { cluster: strip(cluster.postgresUrl), objectStore: strip(cluster.objectStoreUrl) };
 }

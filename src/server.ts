@@ -26,7 +26,7 @@ import { PlaybackService } from './playback/index.js';
 import { KVS_INGEST_LIMITS, type IngestLimits } from './ingest/limits.js';
 import { PrometheusMetrics, type PrometheusMetricsOptions } from './metrics/prometheus-metrics.js';
 import { checkStorageHealth } from './metrics/health.js';
-import { openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
+import { openClusterStorage, openFileStorage, openMemoryStorage, type Storage } from './storage/index.js';
 import { RetentionSweeper } from './streams/retention-sweeper.js';
 import { StreamService } from './streams/stream-service.js';
 
@@ -34,6 +34,8 @@ export interface KvideoOptions {
   /** Data directory of the embedded file store; omit with `memory: true`. */
   dataDir?: string;
   memory?: boolean;
+  /** Cluster mode (`--cluster`, `--object-store`): PostgreSQL + S3-compatible storage instead of dataDir. */
+  cluster?: { postgresUrl: string; objectStoreUrl: string };
   clock?: Clock;
   logger?: Logger;
   identity?: Partial<ServiceIdentity>;
@@ -102,15 +104,19 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
   const logger = options.logger ?? silentLogger;
   const identity = { ...DEFAULT_IDENTITY, ...options.identity };
   const limits = { ...KVS_LIMITS, ...options.limits };
-  if (!options.memory && !options.dataDir) throw new Error('dataDir is required unless memory is set');
-  const storage = options.memory
-    ? await openMemoryStorage()
-    : await openFileStorage({
-        dataDir: options.dataDir!,
-        segmentBytes: options.segmentBytes,
-        logger,
-        ...(options.rebuildIndex ? { rebuildIndex: true } : {}),
-      });
+  if (!options.memory && !options.cluster && !options.dataDir) {
+    throw new Error('dataDir is required unless memory or cluster is set');
+  }
+  const storage = options.cluster
+    ? await openClusterStorage({ ...options.cluster, logger })
+    : options.memory
+      ? await openMemoryStorage()
+      : await openFileStorage({
+          dataDir: options.dataDir!,
+          segmentBytes: options.segmentBytes,
+          logger,
+          ...(options.rebuildIndex ? { rebuildIndex: true } : {}),
+        });
 
   const metrics = new PrometheusMetrics(options.metrics);
   const streams = new StreamService(storage.meta, clock, identity);
@@ -171,7 +177,10 @@ export async function createKvideoServer(options: KvideoOptions): Promise<Kvideo
     getRoutes: {
       [METRICS_PATH]: metricsRoute(() => metrics.scrape(), options.metricsPublic ?? false),
       [HEALTH_PATH]: healthRoute(async () => ({
-        ...(await checkStorageHealth(storage.meta, options.memory ? undefined : options.dataDir)),
+        ...(await checkStorageHealth(
+          storage.meta,
+          options.memory || options.cluster ? undefined : options.dataDir,
+        )),
         uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
       })),
     },

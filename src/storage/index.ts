@@ -129,6 +129,28 @@ async function setIndexAside(dataDir: string): Promise<string | undefined> {
   }
 }
 
+export interface ClusterStorageOptions {
+  /** postgres:// URL of the cluster database (`kvideo serve --cluster`). */
+  postgresUrl: string;
+  /** s3://bucket/prefix?endpoint=…&region=… (`kvideo serve --object-store`). */
+  objectStoreUrl: string;
+  logger?: Logger;
+}
+
+/**
+ * Opens the cluster backend (PostgreSQL index and metadata, fragments in S3-compatible object
+ * storage; src/storage/cluster). Imported on demand so the embedded default never loads it.
+ */
+export async function openClusterStorage(options: ClusterStorageOptions): Promise<Storage> {
+  const { parseObjectStoreUrl, parsePostgresUrl } = await import('./cluster/config.js');
+  const config = {
+    postgresUrl: parsePostgresUrl(options.postgresUrl),
+    objectStore: parseObjectStoreUrl(options.objectStoreUrl),
+  };
+  const { openCluster } = await import('./cluster/open.js');
+  return openCluster(config, options.logger ?? silentLogger);
+}
+
 export async function openMemoryStorage(): Promise<Storage> {
   const fragments = new MemoryFragmentStore();
   await fragments.open();
