@@ -41,7 +41,8 @@ async function snapshot(srv: TestServer): Promise<Snapshot> {
       assert.deepEqual(described.StreamInfo, s);
       out.tags[name] = (await kv.send(new ListTagsForStreamCommand({ StreamName: name }))).Tags ?? {};
       out.fragments[name] = await listAllFragments(srv.endpoint, name);
-      const read = await readWholeStream(srv.endpoint, name);
+      // A GetMedia of a stream with no fragments only ends at the reader's 60 s timeout.
+      const read = out.fragments[name].length > 0 ? await readWholeStream(srv.endpoint, name) : [];
       out.bytes[name] = Object.fromEntries(read.map((f) => [f.number, f.bytes.toString('base64')]));
     }
     return out;

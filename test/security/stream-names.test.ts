@@ -80,7 +80,7 @@ test('hostile stream names are rejected or stored under internal ids inside the 
     for (const file of files) {
       assert.match(
         file,
-        /^(meta\.lmdb(-lock)?|LOCK|playback-session\.key|streams\/|streams\/\d+-[0-9a-f]{12}\/(\d{16}\.seg)?)$/,
+        /^(meta\.lmdb(-lock)?|LOCK|playback-session\.key|streams\/|streams\/\d+-[0-9a-f]{12}\/(\d{16}\.seg|stream\.json)?)$/,
         `unexpected path in the data dir: ${file}`,
       );
     }
