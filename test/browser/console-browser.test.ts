@@ -17,7 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseCredentials } from '../../src/auth/index.js';
 import { ingestFile, makeFixture } from '../helpers/playback.js';
 import { controlPlaneClient, startServer, tempDir, type TestServer } from '../helpers/server.js';
-import { ffmpegMissing, ffprobeMissing, run } from '../helpers/tools.js';
+import { ffmpegMissing, ffprobeMissing, run, LIVE_MKV_OUTPUT } from '../helpers/tools.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed` : ffmpegMissing || ffprobeMissing;
@@ -65,14 +65,7 @@ function startProducer(endpoint: string, stream: string): ChildProcess {
       '0',
       '-pix_fmt',
       'yuv420p',
-      '-f',
-      'matroska',
-      '-live',
-      '1',
-      '-cluster_time_limit',
-      '100000',
-      '-cluster_size_limit',
-      '50000000',
+      ...LIVE_MKV_OUTPUT,
       '-method',
       'POST',
       '-headers',

@@ -19,7 +19,7 @@ import { concatBytes } from '../../src/mkv/writer.js';
 import { clustersSent, ffmpegPutMedia, listFragments } from '../helpers/ffmpeg-producer.js';
 import { cluster, ebmlHeader, segmentHead } from '../helpers/mkv-stream.js';
 import { controlPlaneClient, startServer, tempDir, type TestServer } from '../helpers/server.js';
-import { ffmpegMissing, mkvinfoMissing } from '../helpers/tools.js';
+import { ffmpegMissing, mkvinfoMissing, LIVE_MKV_OUTPUT } from '../helpers/tools.js';
 
 /** Waits (bounded) until the stream holds `expected` fragments; returns the count it saw last. */
 async function storedCount(endpoint: string, stream: string, expected: number): Promise<number> {
@@ -57,14 +57,7 @@ function makeFile(dir: string, name: string, seconds: number, gopSeconds: number
     String(fps * gopSeconds),
     '-sc_threshold',
     '0',
-    '-f',
-    'matroska',
-    '-live',
-    '1',
-    '-cluster_time_limit',
-    '100000',
-    '-cluster_size_limit',
-    '50000000',
+    ...LIVE_MKV_OUTPUT,
     file,
   ]);
   return file;

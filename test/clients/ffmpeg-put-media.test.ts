@@ -21,7 +21,14 @@ import {
 } from '../helpers/server.js';
 import { decodeHttpResponse } from '../helpers/http-chunks.js';
 import { startRecorder } from '../helpers/tcp-recorder.js';
-import { countKeyFrames, ffmpegMissing, ffprobeMissing, fixture, run } from '../helpers/tools.js';
+import {
+  countKeyFrames,
+  ffmpegMissing,
+  ffprobeMissing,
+  fixture,
+  run,
+  LIVE_MKV_OUTPUT,
+} from '../helpers/tools.js';
 
 interface Ack {
   EventType: string;
@@ -56,14 +63,7 @@ describe('ffmpeg as a PutMedia producer', { skip: ffmpegMissing || ffprobeMissin
         fixture(name),
         '-c',
         'copy',
-        '-f',
-        'matroska',
-        '-live',
-        '1',
-        '-cluster_time_limit',
-        '100000',
-        '-cluster_size_limit',
-        '50000000',
+        ...LIVE_MKV_OUTPUT,
         '-method',
         'POST',
         '-headers',

@@ -11,11 +11,7 @@ import {
   ListFragmentsCommand,
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from './server.js';
-import { run } from './tools.js';
-
-/** The muxer options of the README's ffmpeg command: one Cluster per video key frame. */
-export const LIVE_MKV = ['-f', 'matroska', '-live', '1', '-cluster_time_limit', '100000'];
-const LIVE_MKV_TAIL = ['-cluster_size_limit', '50000000'];
+import { LIVE_MKV_OUTPUT, run } from './tools.js';
 
 export interface FfmpegPutOptions {
   realtime?: boolean;
@@ -48,8 +44,7 @@ export function ffmpegPutMedia(
       ...(options.outputArgs ?? []),
       '-c',
       'copy',
-      ...LIVE_MKV,
-      ...LIVE_MKV_TAIL,
+      ...LIVE_MKV_OUTPUT,
       '-method',
       'POST',
       '-headers',
@@ -73,8 +68,7 @@ export function clustersSent(file: string, outputArgs: string[] = []): number {
     ...outputArgs,
     '-c',
     'copy',
-    ...LIVE_MKV,
-    ...LIVE_MKV_TAIL,
+    ...LIVE_MKV_OUTPUT,
     out,
   ]);
   return clusterCount(out);

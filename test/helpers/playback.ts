@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { putMediaRaw, splitEvery, type Ack } from './put-media.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './server.js';
-import { run } from './tools.js';
+import { run, LIVE_MKV_OUTPUT } from './tools.js';
 
 export interface FixtureOptions {
   seconds: number;
@@ -52,14 +52,7 @@ export async function makeFixture(dir: string, name: string, o: FixtureOptions):
     '-pix_fmt',
     'yuv420p',
     ...(o.audio ? ['-c:a', 'aac', '-b:a', '64k'] : []),
-    '-f',
-    'matroska',
-    '-live',
-    '1',
-    '-cluster_time_limit',
-    '100000',
-    '-cluster_size_limit',
-    '50000000',
+    ...LIVE_MKV_OUTPUT,
     out,
   ];
   const r = await run('ffmpeg', args, { timeoutMs: 120_000 });

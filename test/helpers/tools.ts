@@ -10,6 +10,21 @@ function missing(tool: string, args: string[]): string | false {
   }
 }
 
+/**
+ * ffmpeg's live Matroska output as the README's producer command writes it: one Cluster (one KVS
+ * fragment) per key-frame group instead of ffmpeg's default time-cut live clusters.
+ */
+export const LIVE_MKV_OUTPUT = [
+  '-f',
+  'matroska',
+  '-live',
+  '1',
+  '-cluster_time_limit',
+  '100000',
+  '-cluster_size_limit',
+  '50000000',
+] as const;
+
 export const ffmpegMissing = missing('ffmpeg', ['-version']);
 export const ffprobeMissing = missing('ffprobe', ['-version']);
 export const mkvinfoMissing = missing('mkvinfo', ['--version']);

@@ -26,7 +26,7 @@ import {
   TEST_REGION,
   type TestServer,
 } from '../../helpers/server.js';
-import { ffmpegMissing, run } from '../../helpers/tools.js';
+import { ffmpegMissing, run, LIVE_MKV_OUTPUT } from '../../helpers/tools.js';
 import { decodeErrors, probePackets, tempFile } from '../../unit/packaging/probe.js';
 import { mediaPath, storedMedia } from '../../unit/packaging/stored-media.js';
 
@@ -279,17 +279,7 @@ describe('GetClip', { skip: ffmpegMissing }, () => {
         'testsrc=size=160x120:rate=25:duration=18',
       ],
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '1', '-pix_fmt', 'yuv420p'],
-      ...[
-        '-f',
-        'matroska',
-        '-live',
-        '1',
-        '-cluster_time_limit',
-        '100000',
-        '-cluster_size_limit',
-        '50000000',
-        file,
-      ],
+      ...[...LIVE_MKV_OUTPUT, file],
     ]);
     assert.equal(made.code, 0, made.stderr);
     const count = storedMedia(file).fragments.length;
