@@ -31,7 +31,10 @@ export interface IngestLimits {
   maxUnpersistedBytes: number;
   /**
    * Fragments of one session that may wait for the store before reading pauses. Without a bound
-   * a fast producer's appends queue up and delay every PERSISTED until its burst ends.
+   * a fast producer's appends queue up and delay every PERSISTED until its burst ends; with a
+   * small one (8 was tried) a slow store pauses reading while ffmpeg, which never reads ACKs,
+   * finishes and resets the connection, and the bytes still in its socket die with it (CI: 16 of
+   * 120 stored on a loaded machine). Memory stays bounded by maxUnpersistedBytes.
    */
   maxUnpersistedFragments: number;
 }
@@ -49,5 +52,5 @@ export const KVS_INGEST_LIMITS: IngestLimits = {
   maxTagsElementBytes: 256 * 1024,
   maxConnectionMs: 45 * 60_000,
   maxUnpersistedBytes: 8 * 1024 * 1024,
-  maxUnpersistedFragments: 8,
+  maxUnpersistedFragments: 256,
 };
