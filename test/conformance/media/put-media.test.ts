@@ -167,7 +167,8 @@ describe('PutMedia', () => {
           tags([{ name: 'AWS_KINESISVIDEO_END_OF_FRAGMENT', value: '' }]),
         ]),
       ],
-      holdOpenMs: 300,
+      // Held open well below the 3 s IDLE interval, but long enough for a loaded machine to persist.
+      holdOpenMs: 2000,
       onAck: (ack) => seen.push({ ack }),
     });
     const persisted = seen.find((s) => s.ack.EventType === 'PERSISTED');
